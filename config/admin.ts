@@ -1,0 +1,13 @@
+import type { Core } from '@strapi/strapi';
+
+export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Admin => ({
+  auth: { secret: env('ADMIN_JWT_SECRET', '') },
+  apiToken: { salt: env('API_TOKEN_SALT', '') },
+  transfer: { token: { salt: env('TRANSFER_TOKEN_SALT', '') } },
+  secrets: { encryptionKey: env('ENCRYPTION_KEY', '') },
+  flags: {
+    // No outbound network: no news feed or promotion calls from the admin panel.
+    nps: env.bool('FLAG_NPS', false),
+    promoteEE: env.bool('FLAG_PROMOTE_EE', false),
+  },
+});
