@@ -6,12 +6,21 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
   // In production a missing or placeholder secret stops the start with one line naming it.
   if (env('NODE_ENV') === 'production') {
     const problem = findSecretProblem(process.env);
-    if (problem) throw new Error(`Refusing to start in production: ${problem}`);
+    if (problem) {
+      // One line, not a stack trace: the operator's next step is to set the variable.
+      process.stderr.write(`Refusing to start in production: ${problem}\n`);
+      process.exit(1);
+    }
   }
 
   return {
     host: env('HOST', '0.0.0.0'),
     port: env.int('PORT', 1337),
     app: { keys: env.array('APP_KEYS', []) },
+    // No outbound network at start: the update check asks the npm registry unless turned off.
+    logger: {
+      updates: { enabled: env.bool('STRAPI_UPDATE_CHECK', false) },
+      config: { level: env.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'http', 'verbose', 'debug'], 'http') },
+    },
   };
 };

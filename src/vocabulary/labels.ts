@@ -1,0 +1,77 @@
+/** Labels of the enumeration keys, in the four locales. Keys are stable English identifiers. */
+import type { LocaleCode } from '../bootstrap/locales';
+
+type Labels = Record<string, Record<LocaleCode, string>>;
+
+export const PROJECT_KINDS: Labels = {
+  'community-work': { fr: 'Travail communautaire', de: 'Gemeinwesenarbeit', lb: 'Gemeinwiesenaarbecht', en: 'Community work' },
+  'youth-house': { fr: 'Maison des jeunes', de: 'Jugendhaus', lb: 'Jugendhaus', en: 'Youth house' },
+  'day-care': { fr: 'Foyer de jour', de: 'Tagesstätte', lb: 'Dagesfoyer', en: 'Day-care centre' },
+  'maison-relais': { fr: 'Maison relais', de: 'Maison Relais', lb: 'Maison Relais', en: 'After-school care centre' },
+  childcare: { fr: 'Garde d’enfants', de: 'Kinderbetreuung', lb: 'Kannerbetreiung', en: 'Childcare' },
+  'street-work': { fr: 'Travail de rue', de: 'Straßensozialarbeit', lb: 'Stroossenaarbecht', en: 'Street work' },
+  'street-sport': { fr: 'Sport de rue', de: 'Straßensport', lb: 'Stroossesport', en: 'Street sport' },
+  'violence-prevention': {
+    fr: 'Prévention de la violence',
+    de: 'Gewaltprävention',
+    lb: 'Gewaltpreventioun',
+    en: 'Violence prevention',
+  },
+  'field-coordination': {
+    fr: 'Coordination de terrain',
+    de: 'Feldkoordination',
+    lb: 'Terrainskoordinatioun',
+    en: 'Field coordination',
+  },
+  'first-contact': { fr: 'Premier contact', de: 'Erstkontakt', lb: 'Éischte Kontakt', en: 'First contact' },
+  'urban-renewal': { fr: 'Assainissement urbain', de: 'Stadtsanierung', lb: 'Stadsanéierung', en: 'Urban renewal' },
+};
+
+export const SERVICE_THEMES: Labels = {
+  'work-initiation': {
+    fr: 'Initiation au travail',
+    de: 'Einführung in die Arbeitswelt',
+    lb: 'Aféierung an d’Aarbechtswelt',
+    en: 'Introduction to work',
+  },
+  'job-coaching': {
+    fr: 'Accompagnement et coaching pour le travail',
+    de: 'Arbeitsbegleitung und Coaching',
+    lb: 'Begleedung a Coaching fir d’Aarbecht',
+    en: 'Job coaching',
+  },
+  'debt-counselling': {
+    fr: 'Conseil en matière de surendettement',
+    de: 'Schuldnerberatung',
+    lb: 'Scholdeberodung',
+    en: 'Debt counselling',
+  },
+  'budget-management': { fr: 'Suivi financier', de: 'Budgetbegleitung', lb: 'Budgetsbegleedung', en: 'Budget management' },
+  'emergency-housing': { fr: 'Hébergement d’urgence', de: 'Notunterkunft', lb: 'Noutënnerkonft', en: 'Emergency housing' },
+};
+
+export const FUNDER_KINDS: Labels = {
+  ministry: { fr: 'Ministère', de: 'Ministerium', lb: 'Ministère', en: 'Ministry' },
+  'european-union': { fr: 'Union européenne', de: 'Europäische Union', lb: 'Europäesch Unioun', en: 'European Union' },
+  foundation: { fr: 'Fondation', de: 'Stiftung', lb: 'Fondatioun', en: 'Foundation' },
+  commune: { fr: 'Commune', de: 'Gemeinde', lb: 'Gemeng', en: 'Municipality' },
+};
+
+/** Which vocabulary labels which schema enumeration: checked against the schemas by a test. */
+export const VOCABULARIES = {
+  projectKinds: { labels: PROJECT_KINDS, uid: 'api::project.project', attribute: 'kind' },
+  serviceThemes: { labels: SERVICE_THEMES, uid: 'api::service.service', attribute: 'theme' },
+  funderKinds: { labels: FUNDER_KINDS, uid: 'api::funder.funder', attribute: 'kind' },
+} as const;
+
+export type VocabularyName = keyof typeof VOCABULARIES;
+
+export function labelsIn(locale: LocaleCode): Record<VocabularyName, { key: string; label: string }[]> {
+  const entries = Object.entries(VOCABULARIES).map(([name, { labels }]) => [
+    name,
+    Object.entries(labels).map(([key, byLocale]) => ({ key, label: byLocale[locale] })),
+  ]);
+  return Object.fromEntries(entries);
+}
+
+export const labelOf = (labels: Labels, key: string, locale: LocaleCode): string => labels[key]?.[locale] ?? key;

@@ -1,0 +1,54 @@
+/**
+ * Once per `jest` run: checks that PostgreSQL answers, compiles the app to dist/, and builds a
+ * seeded template database that every test file copies (tests/support/strapi.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createDatabase, databaseUrl, newRunPrefix, serverUrl, withAdminClient } from './database';
+
+const appDir = path.resolve(__dirname, '..', '..');
+
+/** Secrets for the test run only: random, never written anywhere. */
+function testSecrets(): Record<string, string> {
+  const random = () => randomBytes(24).toString('base64');
+  return {
+    APP_KEYS: `${random()},${random()}`,
+    API_TOKEN_SALT: random(),
+    ADMIN_JWT_SECRET: random(),
+    TRANSFER_TOKEN_SALT: random(),
+    JWT_SECRET: random(),
+    ENCRYPTION_KEY: random(),
+  };
+}
+
+export default async function globalSetup(): Promise<void> {
+  try {
+    await withAdminClient((client) => client.query('SELECT 1'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `\nPostgreSQL is not reachable at TEST_DATABASE_URL=${serverUrl()} (${reason}); start it or set TEST_DATABASE_URL.\n`,
+    );
+    process.exit(1);
+  }
+
+  const prefix = newRunPrefix();
+  const template = `${prefix}_seed`;
+  // Visible to every test file (jest copies process.env after global setup) and to teardown.
+  Object.assign(process.env, testSecrets(), {
+    TEST_RUN_PREFIX: prefix,
+    TEST_TEMPLATE_DATABASE: template,
+    DATABASE_CLIENT: 'postgres',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    SEED_ON_BOOT: 'false',
+  });
+
+  await createDatabase(template);
+  // Compiles dist/ and imports the seed into the template, as `npm run seed` does.
+  execFileSync(process.execPath, [path.join(appDir, 'scripts', 'seed.js')], {
+    cwd: appDir,
+    env: { ...process.env, DATABASE_URL: databaseUrl(template), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
