@@ -20,7 +20,9 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
     // No outbound network at start: the update check asks the npm registry unless turned off.
     logger: {
       updates: { enabled: env.bool('STRAPI_UPDATE_CHECK', false) },
-      config: { level: env.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'http', 'verbose', 'debug'], 'http') },
+      config: {
+        level: env.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'http', 'verbose', 'debug'], 'http'),
+      },
     },
   };
 };

@@ -14,7 +14,9 @@ export async function applyContentApiPermissions(strapi: Core.Strapi): Promise<v
         .create({ data: { type: spec.type, name: spec.name, description: spec.description } });
       strapi.log.info(`[permissions] created role ${spec.type}`);
     }
-    const granted = await strapi.db.query(PERMISSION_UID).findMany({ where: { role: role.id }, select: ['action'] });
+    const granted = await strapi.db
+      .query(PERMISSION_UID)
+      .findMany({ where: { role: role.id }, select: ['action'] });
     const have = new Set(granted.map((permission: { action: string }) => permission.action));
     const missing = spec.actions.filter((action) => !have.has(action));
     for (const action of missing) {

@@ -41,8 +41,23 @@ export const SEED_STAGES: Stage[] = [
     uid: 'api::service.service',
     relations: { funders: 'api::funder.funder', enterprises: 'api::enterprise.enterprise' },
   },
-  { file: 'organisation', uid: 'api::organisation.organisation', relations: { funders: 'api::funder.funder' } },
+  {
+    file: 'organisation',
+    uid: 'api::organisation.organisation',
+    relations: { funders: 'api::funder.funder' },
+  },
 ];
+
+/**
+ * The part of the Document Service the seed uses. The seed is generic over content types, while
+ * the generated types (types/generated) type each one's filters and actions separately.
+ */
+interface SeedDocuments {
+  findFirst(params: object): Promise<{ documentId: string } | null>;
+  create(params: object): Promise<{ documentId: string }>;
+  update(params: object): Promise<unknown>;
+  publish(params: object): Promise<unknown>;
+}
 
 export interface SeedReport {
   created: Record<string, number>;
@@ -53,7 +68,9 @@ const isLocalized = (value: SeedValue): value is Localized<string> | Localized<s
   typeof value === 'object' && !Array.isArray(value) && DEFAULT_LOCALE in value;
 
 export function readSeedFile(root: string, file: string): SeedEntry[] {
-  const parsed: unknown = JSON.parse(fs.readFileSync(path.join(root, 'database', 'seed', `${file}.json`), 'utf8'));
+  const parsed: unknown = JSON.parse(
+    fs.readFileSync(path.join(root, 'database', 'seed', `${file}.json`), 'utf8'),
+  );
   return (Array.isArray(parsed) ? parsed : [parsed]) as SeedEntry[];
 }
 
@@ -72,7 +89,7 @@ export async function seed(strapi: Core.Strapi): Promise<SeedReport> {
     const entries = readSeedFile(strapi.dirs.app.root, stage.file);
     const ids = new Map<string, string>();
     documentIds.set(stage.uid, ids);
-    const documents = strapi.documents(stage.uid);
+    const documents = strapi.documents(stage.uid) as unknown as SeedDocuments;
     const model = strapi.getModel(stage.uid);
     const draftAndPublish = model.options?.draftAndPublish === true;
     const single = model.kind === 'singleType';
@@ -97,7 +114,9 @@ export async function seed(strapi: Core.Strapi): Promise<SeedReport> {
           const target = stage.relations?.[field];
           const listField = stage.lists?.[field];
           if (target) {
-            data[field] = Array.isArray(value) ? value.map((s) => resolve(target, s)) : resolve(target, String(value));
+            data[field] = Array.isArray(value)
+              ? value.map((s) => resolve(target, s))
+              : resolve(target, String(value));
           } else if (listField && Array.isArray(value)) {
             data[field] = value.map((item) => ({ [listField]: item }));
           } else {
@@ -108,9 +127,12 @@ export async function seed(strapi: Core.Strapi): Promise<SeedReport> {
       };
 
       // The default locale creates the document; each other locale is a new version of it.
-      const document = await documents.create({ locale: DEFAULT_LOCALE, data: dataFor(DEFAULT_LOCALE) as never });
+      const document = await documents.create({
+        locale: DEFAULT_LOCALE,
+        data: dataFor(DEFAULT_LOCALE),
+      });
       for (const locale of LOCALE_CODES.filter((code) => code !== DEFAULT_LOCALE)) {
-        await documents.update({ documentId: document.documentId, locale, data: dataFor(locale) as never });
+        await documents.update({ documentId: document.documentId, locale, data: dataFor(locale) });
       }
       if (draftAndPublish) {
         await documents.publish({ documentId: document.documentId, locale: '*' });

@@ -34,20 +34,27 @@ export function relationIsSet(value: unknown): boolean {
   return false;
 }
 
-export function checkDocument(uid: string, action: 'create' | 'update', data: Data, now = new Date()): FieldError[] {
+export function checkDocument(
+  uid: string,
+  action: 'create' | 'update',
+  data: Data,
+  now = new Date(),
+): FieldError[] {
   const problems: FieldError[] = [];
   const fail = (field: string, message: string) =>
     problems.push({ path: [field], message, name: 'ValidationError', value: data[field] ?? null });
 
   for (const field of REQUIRED_RELATIONS[uid] ?? []) {
-    const missing = action === 'create' ? !relationIsSet(data[field]) : field in data && !relationIsSet(data[field]);
+    const missing =
+      action === 'create' ? !relationIsSet(data[field]) : field in data && !relationIsSet(data[field]);
     if (missing) fail(field, `${field} is required`);
   }
 
   const latest = now.getFullYear() + 1;
   for (const field of YEAR_FIELDS) {
     const year = data[field];
-    if (typeof year === 'number' && year > latest) fail(field, `${field} must be less than or equal to ${latest}`);
+    if (typeof year === 'number' && year > latest)
+      fail(field, `${field} must be less than or equal to ${latest}`);
   }
   const { foundedYear, closedYear } = data;
   if (typeof foundedYear === 'number' && typeof closedYear === 'number' && closedYear < foundedYear) {

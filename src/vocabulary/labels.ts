@@ -4,12 +4,27 @@ import type { LocaleCode } from '../bootstrap/locales';
 type Labels = Record<string, Record<LocaleCode, string>>;
 
 export const PROJECT_KINDS: Labels = {
-  'community-work': { fr: 'Travail communautaire', de: 'Gemeinwesenarbeit', lb: 'Gemeinwiesenaarbecht', en: 'Community work' },
+  'community-work': {
+    fr: 'Travail communautaire',
+    de: 'Gemeinwesenarbeit',
+    lb: 'Gemeinwiesenaarbecht',
+    en: 'Community work',
+  },
   'youth-house': { fr: 'Maison des jeunes', de: 'Jugendhaus', lb: 'Jugendhaus', en: 'Youth house' },
   'day-care': { fr: 'Foyer de jour', de: 'Tagesstätte', lb: 'Dagesfoyer', en: 'Day-care centre' },
-  'maison-relais': { fr: 'Maison relais', de: 'Maison Relais', lb: 'Maison Relais', en: 'After-school care centre' },
+  'maison-relais': {
+    fr: 'Maison relais',
+    de: 'Maison Relais',
+    lb: 'Maison Relais',
+    en: 'After-school care centre',
+  },
   childcare: { fr: 'Garde d’enfants', de: 'Kinderbetreuung', lb: 'Kannerbetreiung', en: 'Childcare' },
-  'street-work': { fr: 'Travail de rue', de: 'Straßensozialarbeit', lb: 'Stroossenaarbecht', en: 'Street work' },
+  'street-work': {
+    fr: 'Travail de rue',
+    de: 'Straßensozialarbeit',
+    lb: 'Stroossenaarbecht',
+    en: 'Street work',
+  },
   'street-sport': { fr: 'Sport de rue', de: 'Straßensport', lb: 'Stroossesport', en: 'Street sport' },
   'violence-prevention': {
     fr: 'Prévention de la violence',
@@ -24,7 +39,12 @@ export const PROJECT_KINDS: Labels = {
     en: 'Field coordination',
   },
   'first-contact': { fr: 'Premier contact', de: 'Erstkontakt', lb: 'Éischte Kontakt', en: 'First contact' },
-  'urban-renewal': { fr: 'Assainissement urbain', de: 'Stadtsanierung', lb: 'Stadsanéierung', en: 'Urban renewal' },
+  'urban-renewal': {
+    fr: 'Assainissement urbain',
+    de: 'Stadtsanierung',
+    lb: 'Stadsanéierung',
+    en: 'Urban renewal',
+  },
 };
 
 export const SERVICE_THEMES: Labels = {
@@ -46,13 +66,28 @@ export const SERVICE_THEMES: Labels = {
     lb: 'Scholdeberodung',
     en: 'Debt counselling',
   },
-  'budget-management': { fr: 'Suivi financier', de: 'Budgetbegleitung', lb: 'Budgetsbegleedung', en: 'Budget management' },
-  'emergency-housing': { fr: 'Hébergement d’urgence', de: 'Notunterkunft', lb: 'Noutënnerkonft', en: 'Emergency housing' },
+  'budget-management': {
+    fr: 'Suivi financier',
+    de: 'Budgetbegleitung',
+    lb: 'Budgetsbegleedung',
+    en: 'Budget management',
+  },
+  'emergency-housing': {
+    fr: 'Hébergement d’urgence',
+    de: 'Notunterkunft',
+    lb: 'Noutënnerkonft',
+    en: 'Emergency housing',
+  },
 };
 
 export const FUNDER_KINDS: Labels = {
   ministry: { fr: 'Ministère', de: 'Ministerium', lb: 'Ministère', en: 'Ministry' },
-  'european-union': { fr: 'Union européenne', de: 'Europäische Union', lb: 'Europäesch Unioun', en: 'European Union' },
+  'european-union': {
+    fr: 'Union européenne',
+    de: 'Europäische Union',
+    lb: 'Europäesch Unioun',
+    en: 'European Union',
+  },
   foundation: { fr: 'Fondation', de: 'Stiftung', lb: 'Fondatioun', en: 'Foundation' },
   commune: { fr: 'Commune', de: 'Gemeinde', lb: 'Gemeng', en: 'Municipality' },
 };
@@ -74,4 +109,5 @@ export function labelsIn(locale: LocaleCode): Record<VocabularyName, { key: stri
   return Object.fromEntries(entries);
 }
 
-export const labelOf = (labels: Labels, key: string, locale: LocaleCode): string => labels[key]?.[locale] ?? key;
+export const labelOf = (labels: Labels, key: string, locale: LocaleCode): string =>
+  labels[key]?.[locale] ?? key;

@@ -11,7 +11,9 @@ export default {
     const unknown = Object.keys(rest);
     if (unknown.length > 0) throw new errors.ValidationError(`Invalid query parameter: ${unknown[0]}`);
     if (!isLocale(locale)) {
-      throw new errors.ValidationError(`Invalid locale "${String(locale)}": use one of ${LOCALE_CODES.join(', ')}`);
+      throw new errors.ValidationError(
+        `Invalid locale "${String(locale)}": use one of ${LOCALE_CODES.join(', ')}`,
+      );
     }
     ctx.body = { data: labelsIn(locale), meta: { locale } };
   },
