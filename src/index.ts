@@ -2,12 +2,14 @@ import type { Core } from '@strapi/strapi';
 import { env } from '@strapi/utils';
 import { ensureLocales } from './bootstrap/locales';
 import { applyContentApiPermissions } from './permissions/apply';
+import { draftsOnly } from './permissions/drafts-only';
 import { seedIfEmpty } from './seed';
 import { registerDocumentRules } from './validation/document-rules';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     registerDocumentRules(strapi);
+    strapi.documents.use(draftsOnly(strapi));
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

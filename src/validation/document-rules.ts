@@ -20,6 +20,13 @@ export const REQUIRED_RELATIONS: Partial<Record<string, string[]>> = {
 };
 
 const YEAR_FIELDS = ['foundedYear', 'closedYear'] as const;
+const NUMBER_TYPES = new Set(['integer', 'biginteger', 'float', 'decimal']);
+
+interface NumberAttribute {
+  type: string;
+  min?: number;
+  max?: number;
+}
 
 /** True when a relation input names at least one target, in any of Strapi 5's input forms. */
 export function relationIsSet(value: unknown): boolean {
@@ -34,8 +41,17 @@ export function relationIsSet(value: unknown): boolean {
   return false;
 }
 
+/** A number, or a numeric string as JSON clients may send; anything else is Strapi's to refuse. */
+const asNumber = (value: unknown): number | undefined => {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
+  return undefined;
+};
+
 export function checkDocument(
   uid: string,
+  attributes: Record<string, NumberAttribute | { type: string }>,
   action: 'create' | 'update',
   data: Data,
   now = new Date(),
@@ -50,14 +66,25 @@ export function checkDocument(
     if (missing) fail(field, `${field} is required`);
   }
 
+  // Strapi 5 checks a schema's min and max only when it publishes; drafts must respect them too.
+  for (const [field, raw] of Object.entries(data)) {
+    const attribute = attributes[field] as NumberAttribute | undefined;
+    const value = asNumber(raw);
+    if (!attribute || !NUMBER_TYPES.has(attribute.type) || value === undefined) continue;
+    if (attribute.min !== undefined && value < attribute.min) {
+      fail(field, `${field} must be greater than or equal to ${attribute.min}`);
+    } else if (attribute.max !== undefined && value > attribute.max) {
+      fail(field, `${field} must be less than or equal to ${attribute.max}`);
+    }
+  }
+
   const latest = now.getFullYear() + 1;
   for (const field of YEAR_FIELDS) {
-    const year = data[field];
-    if (typeof year === 'number' && year > latest)
-      fail(field, `${field} must be less than or equal to ${latest}`);
+    const year = asNumber(data[field]);
+    if (year !== undefined && year > latest) fail(field, `${field} must be less than or equal to ${latest}`);
   }
-  const { foundedYear, closedYear } = data;
-  if (typeof foundedYear === 'number' && typeof closedYear === 'number' && closedYear < foundedYear) {
+  const [foundedYear, closedYear] = [asNumber(data.foundedYear), asNumber(data.closedYear)];
+  if (foundedYear !== undefined && closedYear !== undefined && closedYear < foundedYear) {
     fail('closedYear', 'closedYear must not be before foundedYear');
   }
   return problems;
@@ -66,7 +93,8 @@ export function checkDocument(
 export const documentRules: Modules.Documents.Middleware.Middleware = async (context, next) => {
   if (context.action === 'create' || context.action === 'update') {
     const params = context.params as { data?: Data };
-    const problems = checkDocument(context.uid, context.action, params.data ?? {});
+    const attributes = context.contentType.attributes as Record<string, { type: string }>;
+    const problems = checkDocument(context.uid, attributes, context.action, params.data ?? {});
     if (problems.length > 0) {
       const message = problems.length === 1 ? problems[0].message : `${problems.length} errors occurred`;
       throw new errors.ValidationError(message, { errors: problems });
