@@ -1,8 +1,12 @@
 import type { Core } from '@strapi/strapi';
 
-const middlewares: Core.Config.Middlewares = [
+export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => [
   'strapi::logger',
   'strapi::errors',
+  {
+    name: 'global::require-https',
+    config: { enabled: env.bool('REQUIRE_HTTPS', env('NODE_ENV') === 'production') },
+  },
   'strapi::security',
   'strapi::cors',
   'strapi::poweredBy',
@@ -12,5 +16,3 @@ const middlewares: Core.Config.Middlewares = [
   'strapi::favicon',
   'strapi::public',
 ];
-
-export default middlewares;

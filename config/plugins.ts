@@ -5,6 +5,9 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
     config: {
       jwtSecret: env('JWT_SECRET', ''),
       jwt: { expiresIn: env('JWT_EXPIRES_IN', '7d') },
+      // Registration accepts username, email and password only: any other key (role, confirmed,
+      // blocked...) is refused with 400. Whether it is open at all: ALLOW_REGISTRATION (src/index.ts).
+      register: { allowedFields: [] },
     },
   },
   graphql: {

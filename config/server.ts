@@ -2,9 +2,10 @@ import type { Core } from '@strapi/strapi';
 import { findSecretProblem } from '../src/utils/secrets';
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => {
+  const production = env('NODE_ENV') === 'production';
   // Secrets default to '' so that Strapi names a missing one in development too.
   // In production a missing or placeholder secret stops the start with one line naming it.
-  if (env('NODE_ENV') === 'production') {
+  if (production) {
     const problem = findSecretProblem(process.env);
     if (problem) {
       // One line, not a stack trace: the operator's next step is to set the variable.
@@ -17,6 +18,11 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
     host: env('HOST', '0.0.0.0'),
     port: env.int('PORT', 1337),
     app: { keys: env.array('APP_KEYS', []) },
+    // The public URL (behind the TLS proxy in production), used in links and admin redirects.
+    url: env('PUBLIC_URL', ''),
+    // Behind a reverse proxy, trust its X-Forwarded-* headers, so that a request that reached the
+    // proxy over HTTPS counts as secure (users-permissions sets secure cookies on login).
+    proxy: { koa: env.bool('TRUST_PROXY', production) },
     // No outbound network at start: the update check asks the npm registry unless turned off.
     logger: {
       updates: { enabled: env.bool('STRAPI_UPDATE_CHECK', false) },

@@ -1,6 +1,6 @@
 /** Applies ./table.ts at boot, idempotently: creates missing roles and grants, removes nothing. */
 import type { Core } from '@strapi/strapi';
-import { CONTENT_API_ROLES } from './table';
+import { ADMIN_ROLES, CONTENT_API_ROLES, type AdminRole } from './table';
 
 const ROLE_UID = 'plugin::users-permissions.role';
 const PERMISSION_UID = 'plugin::users-permissions.permission';
@@ -23,5 +23,60 @@ export async function applyContentApiPermissions(strapi: Core.Strapi): Promise<v
       await strapi.db.query(PERMISSION_UID).create({ data: { action, role: role.id } });
     }
     if (missing.length > 0) strapi.log.info(`[permissions] ${spec.type}: granted ${missing.length} actions`);
+  }
+}
+
+interface AdminPermission {
+  action: string;
+  subject?: string | null;
+  properties?: Record<string, unknown>;
+  conditions?: string[];
+}
+
+/** The admin permissions a role of the table grants, with every field of each content type. */
+function adminPermissions(strapi: Core.Strapi, spec: AdminRole): AdminPermission[] {
+  const { actionProvider } = strapi.service('admin::permission');
+  const contentTypes = strapi.service('admin::content-type');
+  const permissions: AdminPermission[] = [];
+  for (const grant of spec.content) {
+    for (const verb of grant.verbs) {
+      const action = actionProvider.get(`plugin::content-manager.explorer.${verb}`);
+      const withFields: AdminPermission[] = contentTypes.getPermissionsWithNestedFields([
+        { ...action, subjects: grant.subjects },
+      ]);
+      for (const permission of withFields) {
+        permissions.push({
+          action: permission.action,
+          subject: permission.subject,
+          properties: { ...permission.properties, locales: grant.locales },
+          conditions: grant.conditions ?? [],
+        });
+      }
+    }
+  }
+  for (const action of spec.media)
+    permissions.push({ action, subject: null, properties: {}, conditions: [] });
+  return permissions;
+}
+
+export async function applyAdminRoles(strapi: Core.Strapi): Promise<void> {
+  const roles = strapi.service('admin::role');
+  const permissionService = strapi.service('admin::permission');
+  for (const spec of ADMIN_ROLES) {
+    let role = await roles.findOne({ code: spec.code });
+    if (!role) {
+      role = await roles.create({ name: spec.name, code: spec.code, description: spec.description });
+      strapi.log.info(`[permissions] created admin role ${spec.name}`);
+    }
+    const existing: AdminPermission[] = await permissionService.findMany({
+      where: { role: { id: role.id } },
+    });
+    const key = (permission: AdminPermission) => `${permission.action}|${permission.subject ?? ''}`;
+    const have = new Set(existing.map(key));
+    const missing = adminPermissions(strapi, spec).filter((permission) => !have.has(key(permission)));
+    if (missing.length > 0) {
+      await roles.addPermissions(role.id, missing);
+      strapi.log.info(`[permissions] admin role ${spec.name}: granted ${missing.length} permissions`);
+    }
   }
 }

@@ -1,8 +1,9 @@
 /**
- * Who may do what through the content API (users-permissions roles). Applied at every boot by
- * ./apply.ts: a grant missing here is added, and nothing granted by hand is removed. README.md,
- * "Roles and permissions", shows the same table for people.
+ * Who may do what: the content API's roles (users-permissions) and the admin panel's roles (admin
+ * RBAC). Applied at every boot by ./apply.ts: a grant missing here is added, and nothing granted
+ * by hand is removed. README.md, "Roles and permissions", shows the same table for people.
  */
+import { LOCALE_CODES, DEFAULT_LOCALE } from '../bootstrap/locales';
 
 /** Collection types that the public reads and the editor role writes. */
 export const EDITABLE_TYPES = ['project', 'service', 'enterprise', 'site', 'funder'] as const;
@@ -46,5 +47,84 @@ export const CONTENT_API_ROLES: ContentApiRole[] = [
     name: 'Editor',
     description: 'Front-end editing tools: create, update and delete content; drafts stay drafts.',
     actions: [...PUBLIC_READS, 'plugin::users-permissions.user.me', ...actions(EDITABLE_TYPES, WRITE)],
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Admin panel (communications staff). Content Manager actions per content type; `locales: null`
+// means every locale, present and future (Strapi's i18n convention).
+
+export const CONTENT_UIDS = [...EDITABLE_TYPES, 'organisation'].map((name) => `api::${name}.${name}`);
+const PROJECT_AND_SERVICE = ['api::project.project', 'api::service.service'];
+
+export type ContentManagerVerb = 'create' | 'read' | 'update' | 'delete' | 'publish';
+
+export interface ContentGrant {
+  verbs: ContentManagerVerb[];
+  subjects: string[];
+  /** Locales the grant covers; null for all. */
+  locales: string[] | null;
+  /** Admin RBAC conditions, e.g. `admin::is-creator`. */
+  conditions?: string[];
+}
+
+export interface AdminRole {
+  /** Stable key of the role in Strapi (admin role `code`). */
+  code: string;
+  name: string;
+  description: string;
+  content: ContentGrant[];
+  /** Media library actions (plugin::upload.*). */
+  media: string[];
+}
+
+const MEDIA_READ = [
+  'plugin::upload.read',
+  'plugin::upload.assets.download',
+  'plugin::upload.assets.copy-link',
+];
+const MEDIA_WRITE = [
+  'plugin::upload.configure-view',
+  'plugin::upload.assets.create',
+  'plugin::upload.assets.update',
+];
+
+export const TRANSLATION_LOCALES = LOCALE_CODES.filter((code) => code !== DEFAULT_LOCALE);
+
+export const ADMIN_ROLES: AdminRole[] = [
+  {
+    code: 'communication',
+    name: 'Communication',
+    description: 'Communications staff: create, edit, publish and delete all content, in every locale.',
+    content: [
+      { verbs: ['create', 'read', 'update', 'delete', 'publish'], subjects: CONTENT_UIDS, locales: null },
+    ],
+    media: [...MEDIA_READ, ...MEDIA_WRITE],
+  },
+  {
+    code: 'project-coordinator',
+    name: 'Project coordinator',
+    description: 'Creates and edits the projects and services it created itself; does not publish or delete.',
+    content: [
+      { verbs: ['read'], subjects: CONTENT_UIDS, locales: null },
+      {
+        verbs: ['create', 'update'],
+        subjects: PROJECT_AND_SERVICE,
+        locales: null,
+        conditions: ['admin::is-creator'],
+      },
+    ],
+    media: [...MEDIA_READ, ...MEDIA_WRITE],
+  },
+  {
+    code: 'translator',
+    name: 'Translator',
+    description: `Reads everything; writes only the ${TRANSLATION_LOCALES.join(', ')} versions; never ${DEFAULT_LOCALE}, no publish, no delete.`,
+    content: [
+      { verbs: ['read'], subjects: CONTENT_UIDS, locales: null },
+      // Adding a missing translation is a `create` of that locale in Strapi 5's Content Manager.
+      { verbs: ['create', 'update'], subjects: CONTENT_UIDS, locales: TRANSLATION_LOCALES },
+    ],
+    media: MEDIA_READ,
   },
 ];

@@ -1,0 +1,39 @@
+// Runs `work(strapi, distDir)` on the compiled app, booted without serving, then exits.
+// Shared by the command-line scripts (seed, token:create) so they boot and shut down alike.
+'use strict';
+const path = require('node:path');
+const { compileStrapi, createStrapi } = require('@strapi/strapi');
+
+function withStrapi(work) {
+  const run = async () => {
+    const appDir = path.resolve(__dirname, '..', '..');
+    const { distDir } = await compileStrapi({ appDir });
+    // A script does its own work; the import at boot would only duplicate the seed's.
+    process.env.SEED_ON_BOOT = 'false';
+    process.env.LOG_LEVEL = process.env.LOG_LEVEL || 'warn';
+    const app = await createStrapi({ appDir, distDir }).load();
+    try {
+      await work(app, distDir);
+    } finally {
+      await require(path.join(distDir, 'src', 'utils', 'settle')).settle(app);
+      await app.destroy();
+    }
+  };
+  run().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error instanceof Error && error.name === 'UsageError' ? error.message : error);
+      process.exit(error instanceof Error && error.name === 'UsageError' ? 2 : 1);
+    },
+  );
+}
+
+/** An error in how a script was called: printed as one line, exit code 2. */
+class UsageError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+module.exports = { withStrapi, UsageError };
