@@ -4,7 +4,7 @@
 'use strict';
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const { withStrapi, UsageError } = require('./lib/with-strapi');
+const { withStrapi, usageError } = require('./lib/with-strapi');
 
 const USAGE = 'usage: npm run token:create -- --name "<partner>" --days <n> [--description "<text>"]';
 
@@ -16,13 +16,13 @@ function readOptions(argv) {
       options: { name: { type: 'string' }, days: { type: 'string' }, description: { type: 'string' } },
     }));
   } catch (error) {
-    throw new UsageError(`${error.message}\n${USAGE}`);
+    return usageError(`${error.message}\n${USAGE}`);
   }
   const name = (values.name || '').trim();
   const days = Number(values.days);
-  if (!name) throw new UsageError(`--name is required\n${USAGE}`);
+  if (!name) return usageError(`--name is required\n${USAGE}`);
   if (!Number.isInteger(days) || days < 1 || days > 3660) {
-    throw new UsageError(`--days must be a whole number of days from 1 to 3660\n${USAGE}`);
+    return usageError(`--days must be a whole number of days from 1 to 3660\n${USAGE}`);
   }
   return { name, days, description: values.description || `Read-only access for ${name}` };
 }

@@ -22,18 +22,16 @@ function withStrapi(work) {
   run().then(
     () => process.exit(0),
     (error) => {
-      console.error(error instanceof Error && error.name === 'UsageError' ? error.message : error);
-      process.exit(error instanceof Error && error.name === 'UsageError' ? 2 : 1);
+      console.error(error);
+      process.exit(1);
     },
   );
 }
 
-/** An error in how a script was called: printed as one line, exit code 2. */
-class UsageError extends Error {
-  constructor(message) {
-    super(message);
-    this.name = 'UsageError';
-  }
+/** Stops a script that was called wrongly, before anything boots: the message, then exit code 2. */
+function usageError(message) {
+  console.error(message);
+  process.exit(2);
 }
 
-module.exports = { withStrapi, UsageError };
+module.exports = { withStrapi, usageError };
