@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { env } from '@strapi/utils';
 import { ensureLocales } from './bootstrap/locales';
+import { registerTimelineQuery } from './graphql/timeline';
+import { localeFallback } from './i18n/fallback';
 import { applyRegistrationSetting } from './bootstrap/registration';
 import { applyAdminRoles, applyContentApiPermissions } from './permissions/apply';
 import { publicationRules } from './permissions/publication';
@@ -11,6 +13,8 @@ export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     registerDocumentRules(strapi);
     strapi.documents.use(publicationRules(strapi));
+    strapi.documents.use(localeFallback(strapi));
+    registerTimelineQuery(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

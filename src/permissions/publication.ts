@@ -26,7 +26,7 @@ const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 const PUBLISHING_ACTIONS = new Set(['publish', 'unpublish', 'discardDraft']);
 
 /** The current request's state when it came through a content API route, else undefined. */
-function contentApiRequest(strapi: Core.Strapi): RequestState['state'] | undefined {
+export function contentApiState(strapi: Core.Strapi): RequestState['state'] | undefined {
   const ctx = strapi.requestContext.get() as RequestState | undefined;
   return ctx?.state?.route?.info?.type === 'content-api' ? ctx.state : undefined;
 }
@@ -37,7 +37,7 @@ const mayReadDrafts = (state: NonNullable<RequestState['state']>): boolean =>
 export function publicationRules(strapi: Core.Strapi): Modules.Documents.Middleware.Middleware {
   return async (context, next) => {
     if (!context.contentType.options?.draftAndPublish) return next();
-    const state = contentApiRequest(strapi);
+    const state = contentApiState(strapi);
     if (!state) return next();
 
     const params = context.params as { status?: string };

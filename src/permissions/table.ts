@@ -14,11 +14,13 @@ const WRITE = ['create', 'update', 'delete'] as const;
 const actions = (names: readonly string[], verbs: readonly string[]) =>
   names.flatMap((name) => verbs.map((verb) => `api::${name}.${name}.${verb}`));
 
-/** Every read of the public API: content types, the organisation and the read-only endpoints. */
+/** Every read of the public API: content types, the organisation and the read endpoints. */
 const PUBLIC_READS = [
   ...actions(EDITABLE_TYPES, READ),
   'api::organisation.organisation.find',
   'api::vocabulary.vocabulary.find',
+  'api::listing.listing.find',
+  'api::timeline.timeline.find',
 ];
 
 export interface ContentApiRole {

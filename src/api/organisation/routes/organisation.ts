@@ -1,3 +1,12 @@
 import { factories } from '@strapi/strapi';
+import { pinPopulate } from '../../../middlewares/populate';
 
-export default factories.createCoreRouter('api::organisation.organisation');
+const populate = {
+  middlewares: [
+    pinPopulate('api::organisation.organisation', { funders: { fields: ['name', 'slug', 'kind'] } }),
+  ],
+};
+
+export default factories.createCoreRouter('api::organisation.organisation', {
+  config: { find: populate },
+});

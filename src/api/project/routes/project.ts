@@ -1,3 +1,10 @@
 import { factories } from '@strapi/strapi';
+import { pinPopulate } from '../../../middlewares/populate';
 
-export default factories.createCoreRouter('api::project.project');
+const populate = {
+  middlewares: [pinPopulate('api::project.project', { site: true, funders: { fields: ['name', 'slug'] } })],
+};
+
+export default factories.createCoreRouter('api::project.project', {
+  config: { find: populate, findOne: populate },
+});

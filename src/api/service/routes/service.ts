@@ -1,3 +1,15 @@
 import { factories } from '@strapi/strapi';
+import { pinPopulate } from '../../../middlewares/populate';
 
-export default factories.createCoreRouter('api::service.service');
+const populate = {
+  middlewares: [
+    pinPopulate('api::service.service', {
+      funders: { fields: ['name', 'slug'] },
+      enterprises: { fields: ['name', 'slug'] },
+    }),
+  ],
+};
+
+export default factories.createCoreRouter('api::service.service', {
+  config: { find: populate, findOne: populate },
+});

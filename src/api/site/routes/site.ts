@@ -1,3 +1,8 @@
 import { factories } from '@strapi/strapi';
+import { pinPopulate } from '../../../middlewares/populate';
 
-export default factories.createCoreRouter('api::site.site');
+const populate = { middlewares: [pinPopulate('api::site.site', { location: true })] };
+
+export default factories.createCoreRouter('api::site.site', {
+  config: { find: populate, findOne: populate },
+});

@@ -1,0 +1,141 @@
+/**
+ * Flat listings of published projects and services for partners: one row per entry, in one
+ * locale (with the locale fallback of src/i18n/fallback.ts), filtered by the query.
+ */
+import type { Core } from '@strapi/strapi';
+import { z } from 'zod';
+import { DEFAULT_LOCALE, LOCALE_CODES, type LocaleCode } from '../../../bootstrap/locales';
+import { labelOf, PROJECT_KINDS, SERVICE_THEMES } from '../../../vocabulary/labels';
+
+const KINDS = [...Object.keys(PROJECT_KINDS), ...Object.keys(SERVICE_THEMES)] as [string, ...string[]];
+const year = z.coerce.number().int().min(1900).max(2100);
+
+export const listingQuery = z.strictObject({
+  locale: z.enum(LOCALE_CODES as [LocaleCode, ...LocaleCode[]]).default(DEFAULT_LOCALE),
+  type: z.enum(['project', 'service']).optional(),
+  funder: z
+    .string()
+    .regex(/^[a-z0-9-]{1,100}$/, 'must be a funder slug')
+    .optional(),
+  commune: z.string().min(1).max(80).optional(),
+  kind: z.enum(KINDS).optional(),
+  since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  foundedFrom: year.optional(),
+  foundedTo: year.optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export type ListingQuery = z.infer<typeof listingQuery>;
+
+export interface ListingRow {
+  type: 'project' | 'service';
+  documentId: string;
+  slug: string;
+  title: string;
+  locale: string;
+  kind: string;
+  kindLabel: string;
+  foundedYear: number;
+  site: string;
+  commune: string;
+  funders: string[];
+  updatedAt: string;
+}
+
+interface Entry {
+  documentId: string;
+  slug: string;
+  locale: string;
+  foundedYear: number;
+  updatedAt: string;
+  funders?: { slug: string }[];
+}
+interface ProjectEntry extends Entry {
+  title: string;
+  kind: string;
+  site?: { name: string; commune: string } | null;
+}
+interface ServiceEntry extends Entry {
+  name: string;
+  theme: string;
+}
+
+/** Filters shared by both types: funder, founding years, updated since. */
+function commonFilters(query: ListingQuery): Record<string, unknown>[] {
+  const filters: Record<string, unknown>[] = [];
+  if (query.funder) filters.push({ funders: { slug: { $eq: query.funder } } });
+  if (query.foundedFrom !== undefined) filters.push({ foundedYear: { $gte: query.foundedFrom } });
+  if (query.foundedTo !== undefined) filters.push({ foundedYear: { $lte: query.foundedTo } });
+  if (query.since) filters.push({ updatedAt: { $gt: new Date(query.since).toISOString() } });
+  return filters;
+}
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async rows(query: ListingQuery): Promise<ListingRow[]> {
+    const { locale } = query;
+    const rows: ListingRow[] = [];
+    const funderSlugs = (entry: Entry) => (entry.funders ?? []).map((funder) => funder.slug).sort();
+
+    if (query.type !== 'service' && (!query.kind || query.kind in PROJECT_KINDS)) {
+      const filters = commonFilters(query);
+      if (query.kind) filters.push({ kind: { $eq: query.kind } });
+      if (query.commune) filters.push({ site: { commune: { $eqi: query.commune } } });
+      const projects = (await strapi.documents('api::project.project').findMany({
+        locale,
+        status: 'published',
+        filters: { $and: filters },
+        fields: ['documentId', 'slug', 'title', 'kind', 'foundedYear', 'updatedAt', 'locale'],
+        populate: { site: { fields: ['name', 'commune'] }, funders: { fields: ['slug'] } },
+      } as never)) as unknown as ProjectEntry[];
+      for (const project of projects) {
+        rows.push({
+          type: 'project',
+          documentId: project.documentId,
+          slug: project.slug,
+          title: project.title,
+          locale: project.locale,
+          kind: project.kind,
+          kindLabel: labelOf(PROJECT_KINDS, project.kind, locale),
+          foundedYear: project.foundedYear,
+          site: project.site?.name ?? '',
+          commune: project.site?.commune ?? '',
+          funders: funderSlugs(project),
+          updatedAt: new Date(project.updatedAt).toISOString(),
+        });
+      }
+    }
+
+    // Services are national: they belong to no site, so a commune filter excludes them.
+    if (query.type !== 'project' && !query.commune && (!query.kind || query.kind in SERVICE_THEMES)) {
+      const filters = commonFilters(query);
+      if (query.kind) filters.push({ theme: { $eq: query.kind } });
+      const services = (await strapi.documents('api::service.service').findMany({
+        locale,
+        status: 'published',
+        filters: { $and: filters },
+        fields: ['documentId', 'slug', 'name', 'theme', 'foundedYear', 'updatedAt', 'locale'],
+        populate: { funders: { fields: ['slug'] } },
+      } as never)) as unknown as ServiceEntry[];
+      for (const service of services) {
+        rows.push({
+          type: 'service',
+          documentId: service.documentId,
+          slug: service.slug,
+          title: service.name,
+          locale: service.locale,
+          kind: service.theme,
+          kindLabel: labelOf(SERVICE_THEMES, service.theme, locale),
+          foundedYear: service.foundedYear,
+          site: '',
+          commune: '',
+          funders: funderSlugs(service),
+          updatedAt: new Date(service.updatedAt).toISOString(),
+        });
+      }
+    }
+
+    const order = (row: ListingRow) => [row.type, String(row.foundedYear), row.slug].join('\u0000');
+    return rows.sort((a, b) => order(a).localeCompare(order(b)));
+  },
+});

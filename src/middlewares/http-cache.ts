@@ -1,0 +1,47 @@
+/**
+ * Caching headers for the content API's GETs: a strong ETag over the exact bytes sent, and
+ * Cache-Control `public` for anonymous readers (websites, proxies) or `private` for anyone
+ * authenticated (drafts, per-user answers). A matching If-None-Match answers 304 with no body.
+ * The ETag is the body's hash, so any change to content that a response shows changes its ETag.
+ */
+import type { Core } from '@strapi/strapi';
+import etag from 'etag';
+
+export interface HttpCacheConfig {
+  /** max-age of public responses, in seconds. */
+  maxAge?: number;
+}
+
+const isContentApi = (path: string) => path.startsWith('/api/') || path === '/api';
+
+export default (config: HttpCacheConfig): Core.MiddlewareHandler => {
+  const maxAge = config.maxAge ?? 60;
+  return async (ctx, next) => {
+    await next();
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || !isContentApi(ctx.path))
+      return;
+    if (
+      ctx.body === undefined ||
+      ctx.body === null ||
+      typeof (ctx.body as { pipe?: unknown }).pipe === 'function'
+    )
+      return;
+
+    // Serialise once here, so that the ETag covers exactly what is sent.
+    if (typeof ctx.body !== 'string' && !Buffer.isBuffer(ctx.body)) {
+      ctx.type = ctx.type || 'application/json';
+      ctx.body = JSON.stringify(ctx.body);
+    }
+    const authenticated = Boolean(ctx.get('Authorization'));
+    ctx.set('ETag', etag(ctx.body as string | Buffer));
+    ctx.set(
+      'Cache-Control',
+      authenticated ? 'private, max-age=0, must-revalidate' : `public, max-age=${maxAge}`,
+    );
+    ctx.vary('Authorization');
+    if (ctx.fresh) {
+      ctx.status = 304;
+      ctx.body = null;
+    }
+  };
+};

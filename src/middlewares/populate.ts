@@ -1,0 +1,77 @@
+/**
+ * What a route populates, pinned per route from the content type's schema: with no `populate` in
+ * the query, the route's default; with one, any direct relation, component or media field of the
+ * type, one level deep. Deeper populates (a nested `populate`, `on`, or `site.projects`) and
+ * unknown fields answer 400, so no request can ask for an unbounded tree.
+ *
+ * Each route states its default in a line (src/api/<type>/routes/<type>.ts):
+ *   find: { middlewares: [pinPopulate('api::project.project', { site: true })] }
+ */
+import type { UID } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context, Next } from 'koa';
+
+export type PopulateDefault = Record<string, true | { fields?: string[]; populate?: never }>;
+
+const POPULATABLE = new Set(['relation', 'component', 'media', 'dynamiczone']);
+/** Relations Strapi adds to every type; their targets are admin users or other locales. */
+const SYSTEM_RELATIONS = new Set(['createdBy', 'updatedBy', 'localizations']);
+/** What may qualify one populated field: it may not populate further. */
+const ONE_LEVEL_KEYS = new Set(['fields', 'filters', 'sort', 'count']);
+
+const invalid = (message: string) => new errors.ValidationError(`Invalid populate: ${message}`);
+
+/** Checks an explicit populate against the type's direct fields; throws a 400 when it is not allowed. */
+export function assertOneLevel(populate: unknown, allowed: Set<string>, typeName: string): void {
+  const checkName = (name: string) => {
+    if (name.includes('.')) throw invalid(`"${name}" is deeper than one level`);
+    if (!allowed.has(name))
+      throw invalid(`"${name}" is not a relation, component or media field of ${typeName}`);
+  };
+
+  if (populate === '*' || populate === true || populate === 'true') return;
+  if (typeof populate === 'string') return populate.split(',').forEach((name) => checkName(name.trim()));
+  if (Array.isArray(populate)) {
+    for (const name of populate) {
+      if (typeof name !== 'string') throw invalid('a list must hold field names');
+      checkName(name);
+    }
+    return;
+  }
+  if (typeof populate === 'object' && populate !== null) {
+    for (const [name, value] of Object.entries(populate)) {
+      checkName(name);
+      if (value === true || value === 'true' || value === '*') continue;
+      if (typeof value !== 'object' || value === null) throw invalid(`"${name}" must be true or an object`);
+      for (const key of Object.keys(value)) {
+        if (key === 'populate' || key === 'on') throw invalid(`"${name}.${key}" is deeper than one level`);
+        if (!ONE_LEVEL_KEYS.has(key)) throw invalid(`"${name}.${key}" is not allowed`);
+      }
+    }
+    return;
+  }
+  throw invalid('expected a field name, a list of names or an object');
+}
+
+export function pinPopulate(uid: UID.ContentType, defaults: PopulateDefault = {}) {
+  let allowed: Set<string> | undefined;
+  return async (ctx: Context, next: Next) => {
+    const model = strapi.getModel(uid) as {
+      info: { singularName: string };
+      attributes: Record<string, { type: string; target?: string }>;
+    };
+    allowed ??= new Set(
+      Object.entries(model.attributes)
+        .filter(([name, attribute]) => POPULATABLE.has(attribute.type) && !SYSTEM_RELATIONS.has(name))
+        .filter(([, attribute]) => !attribute.target?.startsWith('admin::'))
+        .map(([name]) => name),
+    );
+    const query = ctx.query as Record<string, unknown>;
+    if (query.populate === undefined) {
+      query.populate = defaults;
+    } else {
+      assertOneLevel(query.populate, allowed, model.info.singularName);
+    }
+    await next();
+  };
+}
