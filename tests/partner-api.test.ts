@@ -367,13 +367,11 @@ describe('caching headers', () => {
     const paths = ['/api/projects', '/api/timeline', '/api/listings/projects', '/api/listings/projects.csv'];
     const before = await Promise.all(paths.map((path) => app.http().get(path)));
     const project = (await get('/api/projects', { filters: { slug: { $eq: 'streetsport' } } })).data[0];
-    await app.strapi
-      .documents('api::project.project')
-      .update({
-        documentId: project.documentId,
-        locale: 'fr',
-        data: { title: 'Streetsport (renommé)' } as never,
-      });
+    await app.strapi.documents('api::project.project').update({
+      documentId: project.documentId,
+      locale: 'fr',
+      data: { title: 'Streetsport (renommé)' } as never,
+    });
     await app.strapi
       .documents('api::project.project')
       .publish({ documentId: project.documentId, locale: 'fr' });
