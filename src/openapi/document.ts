@@ -1,0 +1,413 @@
+/**
+ * The OpenAPI 3.1 description of the public API (what websites and partners read), derived from
+ * the content-type schemas so that it cannot drift from them: the read routes of every type, the
+ * listings, the timeline and the vocabulary, with the read-only token's security scheme.
+ *
+ * Strapi 5.54's own generator (@strapi/openapi, experimental) documents every route, writes and
+ * admin-facing ones included, and describes documentIds as UUIDs and optional fields as never
+ * null, which real answers contradict; this one documents what the public API really returns.
+ */
+import type { Core } from '@strapi/strapi';
+import { DEFAULT_LOCALE, LOCALE_CODES } from '../bootstrap/locales';
+import { PROJECT_KINDS, SERVICE_THEMES } from '../vocabulary/labels';
+
+type Schema = Record<string, unknown>;
+interface Attribute {
+  type: string;
+  required?: boolean;
+  enum?: string[];
+  relation?: string;
+  target?: string;
+  component?: string;
+  repeatable?: boolean;
+  multiple?: boolean;
+  private?: boolean;
+}
+
+/** The public content types, in the order the document lists them. */
+export const PUBLIC_TYPES = ['project', 'service', 'enterprise', 'site', 'funder', 'organisation'];
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+const pascal = (name: string) =>
+  name.replace(/(^|[-_.])(\w)/g, (_, __, letter: string) => letter.toUpperCase());
+
+const SCALARS: Record<string, Schema> = {
+  string: { type: 'string' },
+  text: { type: 'string' },
+  richtext: { type: 'string' },
+  uid: { type: 'string' },
+  email: { type: 'string' },
+  password: { type: 'string' },
+  integer: { type: 'integer' },
+  biginteger: { type: 'string' },
+  float: { type: 'number' },
+  decimal: { type: 'number' },
+  boolean: { type: 'boolean' },
+  date: { type: 'string', format: 'date' },
+  time: { type: 'string' },
+  datetime: { type: 'string', format: 'date-time' },
+  timestamp: { type: 'string', format: 'date-time' },
+  json: {},
+  blocks: { type: 'array' },
+};
+
+/** A related entry as a populate returns it: identifiers always, the rest as the populate chose. */
+const RELATED: Schema = {
+  type: 'object',
+  required: ['id', 'documentId'],
+  properties: { id: { type: 'integer' }, documentId: { type: 'string' } },
+};
+
+function attributeSchema(attribute: Attribute): Schema | undefined {
+  if (attribute.private) return undefined;
+  if (attribute.type === 'enumeration') return nullable({ type: 'string', enum: attribute.enum });
+  if (attribute.type === 'relation') {
+    if (attribute.target?.startsWith('admin::')) return undefined;
+    const many = /ToMany$/.test(attribute.relation ?? '');
+    return many ? { type: 'array', items: ref('RelatedEntry') } : nullable(ref('RelatedEntry'));
+  }
+  if (attribute.type === 'component') {
+    const component = ref(pascal(attribute.component ?? ''));
+    return attribute.repeatable ? { type: 'array', items: component } : nullable(component);
+  }
+  if (attribute.type === 'media') {
+    return attribute.multiple ? { type: 'array', items: ref('Media') } : nullable(ref('Media'));
+  }
+  const scalar = SCALARS[attribute.type];
+  return scalar && nullable(scalar);
+}
+
+function objectSchema(attributes: Record<string, Attribute>, base: Record<string, Schema>): Schema {
+  const properties: Record<string, Schema> = { ...base };
+  for (const [name, attribute] of Object.entries(attributes)) {
+    if (name === 'localizations' || name === 'createdBy' || name === 'updatedBy') continue;
+    const schema = attributeSchema(attribute);
+    if (schema) properties[name] = schema;
+  }
+  return { type: 'object', required: Object.keys(base), properties };
+}
+
+const queryParameter = (name: string, schema: Schema, description: string, style?: 'deepObject') => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+  ...(style ? { style, explode: true } : {}),
+});
+
+const LOCALE = queryParameter(
+  'locale',
+  { type: 'string', enum: LOCALE_CODES },
+  `Language of the answer (default ${DEFAULT_LOCALE}); entries missing in it come in ${DEFAULT_LOCALE}.`,
+);
+
+const COLLECTION_PARAMETERS = [
+  LOCALE,
+  queryParameter(
+    'filters',
+    { type: 'object' },
+    'Strapi filters, e.g. filters[kind][$eq]=youth-house',
+    'deepObject',
+  ),
+  queryParameter('sort', { type: 'string' }, 'e.g. foundedYear:desc'),
+  queryParameter('fields', { type: 'array', items: { type: 'string' } }, 'Fields to return'),
+  queryParameter('populate', { type: 'string' }, 'One level: a direct relation, component or media field'),
+  queryParameter('pagination[page]', { type: 'integer', minimum: 1 }, 'Page, from 1'),
+  queryParameter(
+    'pagination[pageSize]',
+    { type: 'integer', minimum: 1, maximum: 100 },
+    'Entries per page (25 by default, 100 at most)',
+  ),
+];
+
+const PAGINATION: Schema = {
+  type: 'object',
+  required: ['page', 'pageSize', 'pageCount', 'total'],
+  properties: {
+    page: { type: 'integer' },
+    pageSize: { type: 'integer' },
+    pageCount: { type: 'integer' },
+    total: { type: 'integer' },
+  },
+};
+
+const json = (schema: Schema, description = 'OK') => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const ERROR = json(ref('Error'), 'Bad request: the message names the parameter at fault');
+const read = (summary: string, parameters: unknown[], ok: unknown, extra: Record<string, unknown> = {}) => ({
+  get: {
+    summary,
+    parameters,
+    // Anonymous, or with a read-only API token (partners).
+    security: [{}, { readOnlyToken: [] }],
+    responses: { '200': ok, '400': ERROR, ...extra },
+  },
+});
+
+const KIND_PARAMETER: Schema = {
+  type: 'string',
+  enum: [...Object.keys(PROJECT_KINDS), ...Object.keys(SERVICE_THEMES)],
+};
+
+const LISTING_ROW: Schema = {
+  type: 'object',
+  required: [
+    'type',
+    'documentId',
+    'slug',
+    'title',
+    'locale',
+    'kind',
+    'kindLabel',
+    'foundedYear',
+    'site',
+    'commune',
+    'funders',
+    'updatedAt',
+  ],
+  properties: {
+    type: { type: 'string', enum: ['project', 'service'] },
+    documentId: { type: 'string' },
+    slug: { type: 'string' },
+    title: { type: 'string' },
+    locale: { type: 'string', enum: LOCALE_CODES },
+    kind: KIND_PARAMETER,
+    kindLabel: { type: 'string' },
+    foundedYear: { type: 'integer' },
+    site: { type: 'string' },
+    commune: { type: 'string' },
+    funders: { type: 'array', items: { type: 'string' } },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const LISTING_PARAMETERS = [
+  LOCALE,
+  queryParameter('type', { type: 'string', enum: ['project', 'service'] }, 'Projects or services only'),
+  queryParameter('funder', { type: 'string' }, 'Funder slug, e.g. commune-mersch'),
+  queryParameter('commune', { type: 'string' }, 'Commune of the site (services have none)'),
+  queryParameter('kind', KIND_PARAMETER, 'Project kind or service theme'),
+  queryParameter('since', { type: 'string' }, 'Updated after this date or date-time (ISO 8601)'),
+  queryParameter('foundedFrom', { type: 'integer' }, 'Founded in or after this year'),
+  queryParameter('foundedTo', { type: 'integer' }, 'Founded in or before this year'),
+];
+
+const NULLABLE_STRING = nullable({ type: 'string' });
+const TIMELINE_ENTRY: Schema = {
+  type: 'object',
+  required: ['type', 'documentId', 'title', 'locale', 'year'],
+  properties: {
+    type: { type: 'string', enum: ['organisation', 'project', 'service', 'enterprise'] },
+    documentId: { type: 'string' },
+    slug: NULLABLE_STRING,
+    title: { type: 'string' },
+    locale: { type: 'string' },
+    year: { type: 'integer' },
+    kind: nullable({
+      type: 'object',
+      required: ['key', 'label'],
+      properties: { key: { type: 'string' }, label: { type: 'string' } },
+    }),
+    site: nullable({
+      type: 'object',
+      required: ['slug', 'name', 'commune'],
+      properties: { slug: { type: 'string' }, name: { type: 'string' }, commune: { type: 'string' } },
+    }),
+    summary: NULLABLE_STRING,
+    partner: NULLABLE_STRING,
+    formerName: NULLABLE_STRING,
+    legalForm: NULLABLE_STRING,
+    sectors: nullable({ type: 'array', items: { type: 'string' } }),
+  },
+};
+
+export function buildOpenApiDocument(strapi: Core.Strapi): Schema {
+  const schemas: Record<string, Schema> = {
+    RelatedEntry: RELATED,
+    Media: {
+      type: 'object',
+      required: ['id', 'url'],
+      properties: { id: { type: 'integer' }, url: { type: 'string' } },
+    },
+    Pagination: PAGINATION,
+    Error: {
+      type: 'object',
+      required: ['data', 'error'],
+      properties: {
+        data: { type: 'null' },
+        error: {
+          type: 'object',
+          required: ['status', 'name', 'message'],
+          properties: {
+            status: { type: 'integer' },
+            name: { type: 'string' },
+            message: { type: 'string' },
+            details: {},
+          },
+        },
+      },
+    },
+  };
+  for (const [uid, component] of Object.entries(strapi.components)) {
+    schemas[pascal(uid)] = objectSchema(component.attributes as Record<string, Attribute>, {
+      id: { type: 'integer' },
+    });
+  }
+
+  const paths: Record<string, unknown> = {};
+  for (const name of PUBLIC_TYPES) {
+    const model = strapi.contentTypes[
+      `api::${name}.${name}` as keyof typeof strapi.contentTypes
+    ] as unknown as {
+      kind: string;
+      info: { pluralName: string };
+      attributes: Record<string, Attribute>;
+    };
+    const schemaName = pascal(name);
+    schemas[schemaName] = objectSchema(model.attributes, {
+      id: { type: 'integer' },
+      documentId: { type: 'string' },
+    });
+    const plural = model.info.pluralName;
+    if (model.kind === 'singleType') {
+      paths[`/${name}`] = read(
+        `The ${name}`,
+        [LOCALE],
+        json({
+          type: 'object',
+          required: ['data'],
+          properties: { data: ref(schemaName), meta: { type: 'object' } },
+        }),
+      );
+      continue;
+    }
+    paths[`/${plural}`] = read(
+      `List ${plural} (published)`,
+      COLLECTION_PARAMETERS,
+      json({
+        type: 'object',
+        required: ['data', 'meta'],
+        properties: {
+          data: { type: 'array', items: ref(schemaName) },
+          meta: { type: 'object', properties: { pagination: ref('Pagination') } },
+        },
+      }),
+    );
+    paths[`/${plural}/{documentId}`] = read(
+      `One ${name} by documentId`,
+      [
+        { name: 'documentId', in: 'path', required: true, schema: { type: 'string' } },
+        ...COLLECTION_PARAMETERS.slice(0, 1),
+      ],
+      json({
+        type: 'object',
+        required: ['data'],
+        properties: { data: ref(schemaName), meta: { type: 'object' } },
+      }),
+      { '404': json(ref('Error'), 'No such published entry') },
+    );
+  }
+
+  paths['/listings/projects'] = read(
+    'Published projects and services as flat rows (paged)',
+    [
+      ...LISTING_PARAMETERS,
+      queryParameter('page', { type: 'integer', minimum: 1 }, 'Page, from 1'),
+      queryParameter(
+        'pageSize',
+        { type: 'integer', minimum: 1, maximum: 500 },
+        'Rows per page (100 by default)',
+      ),
+    ],
+    json({
+      type: 'object',
+      required: ['data', 'meta'],
+      properties: {
+        data: { type: 'array', items: LISTING_ROW },
+        meta: {
+          type: 'object',
+          required: ['pagination', 'links'],
+          properties: {
+            locale: { type: 'string' },
+            pagination: ref('Pagination'),
+            links: {
+              type: 'object',
+              properties: { self: { type: 'string' }, next: NULLABLE_STRING, prev: NULLABLE_STRING },
+            },
+          },
+        },
+      },
+    }),
+  );
+  paths['/listings/projects.csv'] = read(
+    'The same rows as CSV (RFC 4180, UTF-8, header row), all of them',
+    LISTING_PARAMETERS,
+    {
+      description: 'CSV attachment',
+      content: { 'text/csv': { schema: { type: 'string' } } },
+    },
+  );
+  paths['/timeline'] = read(
+    'The history page: the founding and every project, service and enterprise, by founding year',
+    [LOCALE],
+    json({
+      type: 'object',
+      required: ['data', 'meta'],
+      properties: {
+        data: { type: 'array', items: TIMELINE_ENTRY },
+        meta: {
+          type: 'object',
+          properties: { locale: { type: 'string' }, organisation: { type: ['object', 'null'] } },
+        },
+      },
+    }),
+  );
+  paths['/vocabulary'] = read(
+    'Labels of the enumeration keys in a locale',
+    [LOCALE],
+    json({
+      type: 'object',
+      required: ['data'],
+      properties: {
+        data: {
+          type: 'object',
+          additionalProperties: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'label'],
+              properties: { key: { type: 'string' }, label: { type: 'string' } },
+            },
+          },
+        },
+      },
+    }),
+  );
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Inter-Actions public API',
+      version: '1.0.0',
+      description:
+        'Read access to the content of Inter-Actions asbl: anonymous for published content, or with a read-only API token issued to partners.',
+    },
+    servers: [{ url: '/api' }],
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        readOnlyToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A read-only API token (npm run token:create), sent as Authorization: Bearer <token>.',
+        },
+      },
+    },
+  };
+}
