@@ -2,20 +2,39 @@ import type { Core } from '@strapi/strapi';
 
 /** Origins allowed to call the API from a browser: CORS_ORIGINS, else localhost in development. */
 const DEVELOPMENT_ORIGINS = ['http://localhost:1337', 'http://localhost:3000', 'http://localhost:5173'];
+const MB = 1024 * 1024;
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => {
   const production = env('NODE_ENV') === 'production';
   const corsOrigins = env.array('CORS_ORIGINS', production ? [] : DEVELOPMENT_ORIGINS).filter(Boolean);
+  const uploadLimit = env.int('UPLOAD_MAX_MB', 10) * MB;
   return [
     'strapi::logger',
     'strapi::errors',
+    'global::error-shape',
     { name: 'global::require-https', config: { enabled: env.bool('REQUIRE_HTTPS', production) } },
     'strapi::security',
     { name: 'strapi::cors', config: { origin: corsOrigins } },
-    'strapi::poweredBy',
+    // No strapi::poweredBy: responses do not name the stack (X-Powered-By).
+    {
+      name: 'global::auth-rate-limit',
+      config: {
+        max: env.int('AUTH_RATE_LIMIT_MAX', 20),
+        windowMinutes: env.int('AUTH_RATE_LIMIT_WINDOW_MINUTES', 5),
+      },
+    },
     { name: 'global::http-cache', config: { maxAge: env.int('HTTP_CACHE_MAX_AGE', 60) } },
     'strapi::query',
-    'strapi::body',
+    'global::query-guard',
+    {
+      name: 'strapi::body',
+      config: {
+        jsonLimit: '1mb',
+        formLimit: '1mb',
+        textLimit: '1mb',
+        formidable: { maxFileSize: uploadLimit },
+      },
+    },
     'strapi::session',
     'strapi::favicon',
     'strapi::public',

@@ -1,4 +1,9 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { Core } from '@strapi/strapi';
+import depthLimit from 'graphql-depth-limit';
+
+const MB = 1024 * 1024;
+const GRAPHQL_DEPTH_LIMIT = 7;
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
   'users-permissions': {
@@ -10,17 +15,47 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       register: { allowedFields: [] },
     },
   },
+  upload: {
+    config: {
+      sizeLimit: env.int('UPLOAD_MAX_MB', 10) * MB,
+      // Images and documents only: no SVG or HTML (scripts served from our origin) and no executables.
+      security: {
+        allowedTypes: ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/avif', 'application/pdf'],
+        deniedTypes: [
+          'image/svg+xml',
+          'text/html',
+          'application/xhtml+xml',
+          'application/javascript',
+          'application/x-msdownload',
+          'application/x-sh',
+          'application/x-executable',
+        ],
+      },
+    },
+  },
   graphql: {
     config: {
       endpoint: '/graphql',
       shadowCRUD: true,
       // The sandbox is a development aid; production serves the endpoint alone.
       landingPage: env('NODE_ENV') !== 'production',
-      depthLimit: 7,
+      depthLimit: GRAPHQL_DEPTH_LIMIT,
       amountLimit: 100,
       defaultLimit: 25,
       maxLimit: 100,
-      apolloServer: { introspection: env('NODE_ENV') !== 'production' },
+      apolloServer: {
+        introspection: env('NODE_ENV') !== 'production',
+        // Strapi merges this list into its own index by index, so its depth rule is restated first.
+        validationRules: [
+          depthLimit(GRAPHQL_DEPTH_LIMIT),
+          maxAliasesRule({
+            n: 15,
+            // Reported as a validation error (400), not thrown (which Apollo answers with a 500).
+            propagateOnRejection: false,
+            onReject: [(context, error) => context?.reportError(error)],
+          }),
+        ],
+      },
     },
   },
 });

@@ -117,6 +117,46 @@ describe('production behind a TLS proxy', () => {
     });
   });
 
+  it('sends HSTS and no X-Powered-By', async () => {
+    const response = await fetch(url('/api/projects'), { headers: viaProxy });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('does not let even a super admin change content types in production', async () => {
+    const registered = await fetch(url('/admin/register-admin'), {
+      method: 'POST',
+      headers: viaProxy,
+      body: JSON.stringify({
+        email: 'ops@example.test',
+        firstname: 'Ops',
+        lastname: 'Admin',
+        password: 'Ops-admin-passw0rd',
+      }),
+    });
+    expect(registered.status).toBe(200);
+    const { data } = (await registered.json()) as { data: { token: string } };
+    const headers = { ...viaProxy, Authorization: `Bearer ${data.token}` };
+    const created = await fetch(url('/content-type-builder/content-types'), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        contentType: {
+          singularName: 'intruder',
+          pluralName: 'intruders',
+          displayName: 'Intruder',
+          kind: 'collectionType',
+          attributes: {},
+        },
+      }),
+    });
+    expect(created.status).toBeGreaterThanOrEqual(400);
+    expect(created.status).toBeLessThan(500);
+    // Reading the schemas stays possible.
+    expect((await fetch(url('/content-type-builder/content-types'), { headers })).status).toBe(200);
+  });
+
   it('keeps /_health reachable over plain HTTP for the proxy’s checks', async () => {
     expect((await fetch(url('/_health'))).status).toBe(204);
   });

@@ -11,6 +11,7 @@
  * must see what really exists in each locale.
  */
 import type { Core, Modules } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
 import { contentApiState } from '../permissions/publication';
 
@@ -52,16 +53,35 @@ async function documentsMissingLocale(
   return rows.map((row) => row[documentId]);
 }
 
+/** The configured locale codes, read at most every few seconds (an admin may add one). */
+function localeCodes(strapi: Core.Strapi) {
+  let cached: { codes: Set<string>; at: number } | undefined;
+  return async (): Promise<Set<string>> => {
+    if (!cached || Date.now() - cached.at > 5000) {
+      const locales: { code: string }[] = await strapi.plugin('i18n').service('locales').find();
+      cached = { codes: new Set(locales.map((locale) => locale.code)), at: Date.now() };
+    }
+    return cached.codes;
+  };
+}
+
 export function localeFallback(strapi: Core.Strapi): Modules.Documents.Middleware.Middleware {
   const isLocalized = (contentType: unknown) =>
     strapi.plugin('i18n').service('content-types').isLocalizedContentType(contentType);
+  const knownLocales = localeCodes(strapi);
 
   return async (context, next) => {
     const params = context.params as Params;
     const locale = params.locale;
-    const fallsBack =
-      locale && locale !== '*' && locale !== DEFAULT_LOCALE && isLocalized(context.contentType);
-    if (!fallsBack || !contentApiState(strapi)) return next();
+    if (!locale || locale === '*' || !isLocalized(context.contentType) || !contentApiState(strapi))
+      return next();
+
+    // Strapi itself answers an unknown locale with the default one, or nothing at all.
+    const codes = await knownLocales();
+    if (!codes.has(locale)) {
+      throw new errors.ValidationError(`Invalid locale "${locale}": use one of ${[...codes].join(', ')}`);
+    }
+    if (locale === DEFAULT_LOCALE) return next();
 
     if (SINGLE_ACTIONS.has(context.action)) {
       const found = await next();

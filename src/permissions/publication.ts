@@ -41,6 +41,9 @@ export function publicationRules(strapi: Core.Strapi): Modules.Documents.Middlew
     if (!state) return next();
 
     const params = context.params as { status?: string };
+    if (params.status !== undefined && params.status !== 'draft' && params.status !== 'published') {
+      throw new errors.ValidationError(`Invalid status "${String(params.status)}": use draft or published`);
+    }
     if (PUBLISHING_ACTIONS.has(context.action)) {
       throw new errors.ForbiddenError('Publishing is done in the admin panel, not through the content API');
     }

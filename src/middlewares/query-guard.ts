@@ -1,0 +1,62 @@
+/**
+ * Checks that Strapi's own query validation lets through, on content API requests, with a 400
+ * that names the parameter:
+ * - malformed pagination: Strapi reads `pagination[page]=-1` as page 1 and `pageSize=0` as the
+ *   default, hiding the client's mistake (oversize pages are no error: Strapi caps them);
+ * - object-prototype names (`__proto__`, `constructor`, `prototype`) as a key anywhere in the query,
+ *   or as a field name in `fields`, `sort` or `populate`: Strapi's field check looks names up on a
+ *   plain object, so `fields[0]=__proto__` reached PostgreSQL as a column and answered 500.
+ *   (Filter values are data: searching for the word "constructor" stays possible.)
+ */
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+
+const MINIMUM: Record<string, number> = { page: 1, pageSize: 1, limit: 1, start: 0 };
+const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+const NAME_PARAMETERS = new Set(['fields', 'sort', 'populate']);
+
+function findPrototypeName(value: unknown, namesInValues: boolean, depth = 0): string | undefined {
+  if (depth > 20) return undefined;
+  if (typeof value === 'string') {
+    if (!namesInValues) return undefined;
+    return value.split(/[.,:]/).find((part) => PROTOTYPE_NAMES.has(part.trim()));
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      if (PROTOTYPE_NAMES.has(key)) return key;
+      const found = findPrototypeName(
+        child,
+        namesInValues || (depth === 0 && NAME_PARAMETERS.has(key)),
+        depth + 1,
+      );
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function checkPagination(pagination: unknown) {
+  if (!pagination || typeof pagination !== 'object') return;
+  for (const [key, value] of Object.entries(pagination)) {
+    if (!(key in MINIMUM)) continue;
+    const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(number) || number < MINIMUM[key]) {
+      throw new errors.ValidationError(
+        `Invalid pagination[${key}]: expected a whole number of at least ${MINIMUM[key]}`,
+        { key, source: 'query', param: 'pagination' },
+      );
+    }
+  }
+}
+
+export default (): Core.MiddlewareHandler => async (ctx, next) => {
+  if (ctx.path.startsWith('/api/')) {
+    const query = ctx.query as Record<string, unknown>;
+    const name = findPrototypeName(query, false);
+    if (name)
+      throw new errors.ValidationError(`Invalid query: "${name}" is not a field name`, { source: 'query' });
+    checkPagination(query.pagination);
+  }
+  await next();
+};
