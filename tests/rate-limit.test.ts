@@ -1,0 +1,88 @@
+/**
+ * The login and password routes are rate-limited per client, whatever the email in the body, its
+ * letter case or a trailing slash in the path. Each test speaks as its own client address (the
+ * server trusts X-Forwarded-For here, as behind the production proxy).
+ */
+import { startStrapi, type TestApp } from './support/strapi';
+
+const BUDGET = 5;
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startStrapi({ env: { AUTH_RATE_LIMIT_MAX: String(BUDGET), TRUST_PROXY: 'true' } });
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+const from = (client: string) => ({ 'X-Forwarded-For': client });
+
+describe('content API (CVE-2025-64526)', () => {
+  it('login: a new email per attempt does not open a new budget', async () => {
+    const statuses = [];
+    for (let attempt = 0; attempt <= BUDGET; attempt += 1) {
+      const response = await app
+        .http()
+        .post('/api/auth/local')
+        .set(from('198.51.100.1'))
+        .send({ identifier: `guess-${attempt}@example.test`, password: 'wrong-password' });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, BUDGET).every((status) => status === 400)).toBe(true);
+    expect(statuses[BUDGET]).toBe(429);
+  });
+
+  it('forgot-password: the same, though Strapi keys its own limit by email', async () => {
+    const statuses = [];
+    for (let attempt = 0; attempt <= BUDGET; attempt += 1) {
+      const response = await app
+        .http()
+        .post('/api/auth/forgot-password')
+        .set(from('198.51.100.2'))
+        .send({ email: `someone-${attempt}@example.test` });
+      statuses.push(response.status);
+    }
+    expect(statuses[BUDGET]).toBe(429);
+    const refused = await app
+      .http()
+      .post('/api/auth/forgot-password')
+      .set(from('198.51.100.2'))
+      .send({ email: 'yet-another@example.test' });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ data: null, error: { status: 429, name: 'RateLimitError' } });
+  });
+
+  it('another client is not affected', async () => {
+    const response = await app
+      .http()
+      .post('/api/auth/local')
+      .set(from('198.51.100.3'))
+      .send({ identifier: 'someone@example.test', password: 'wrong-password' });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe('admin login (CVE-2023-38507)', () => {
+  it('holds under a changed letter case or a trailing slash', async () => {
+    const variants = [
+      ['/admin/login', 'Admin@Example.test'],
+      ['/admin/login/', 'admin@example.test'],
+      ['/admin/login', 'ADMIN@EXAMPLE.TEST'],
+      ['/Admin/Login', 'admin@example.TEST'],
+      ['/admin/login', 'admin@example.test'],
+      ['/admin/login/', 'Admin@example.test'],
+      ['/admin/login', 'aDmin@example.test'],
+    ];
+    const statuses = [];
+    for (const [path, email] of variants) {
+      const response = await app
+        .http()
+        .post(path)
+        .set(from('198.51.100.4'))
+        .send({ email, password: 'wrong-password' });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429]);
+  });
+});
