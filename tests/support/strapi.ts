@@ -22,6 +22,8 @@ export interface TestApp {
 export interface StartOptions {
   /** `seeded` (default) copies the template with the seed content; `empty` starts from nothing. */
   database?: 'seeded' | 'empty';
+  /** Boot on this existing database of the run instead (e.g. one a test restored a backup into). */
+  databaseName?: string;
   /** Extra environment for this boot (restored on stop). */
   env?: Record<string, string>;
 }
@@ -32,8 +34,11 @@ export async function startStrapi(options: StartOptions = {}): Promise<TestApp> 
   if (!prefix || !template) throw new Error('tests/support/global-setup.ts did not run');
 
   databases += 1;
-  const databaseName = `${prefix}_${process.pid}_${path.basename(expect.getState().testPath ?? 'x', '.test.ts').replace(/\W/g, '_')}_${databases}`;
-  await createDatabase(databaseName, options.database === 'empty' ? undefined : template);
+  const databaseName =
+    options.databaseName ??
+    `${prefix}_${process.pid}_${path.basename(expect.getState().testPath ?? 'x', '.test.ts').replace(/\W/g, '_')}_${databases}`;
+  if (!options.databaseName)
+    await createDatabase(databaseName, options.database === 'empty' ? undefined : template);
 
   const previous = { ...process.env };
   Object.assign(process.env, { DATABASE_URL: databaseUrl(databaseName), LOG_LEVEL: 'warn' }, options.env);
