@@ -25,7 +25,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
           min: env.int('DATABASE_POOL_MIN', 0),
           max: env.int('DATABASE_POOL_MAX', 10),
         },
-        acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 60000),
+        // Short, so that requests fail fast (503) while the database is unreachable, not hang.
+        acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 5000),
       },
     };
   }

@@ -4,7 +4,9 @@
  * - a value PostgreSQL cannot read as its column's type (`filters[foundedYear][$eq]=abc`): 400;
  * - a malformed JSON body (400) or an oversize one (413), raised by the body parser;
  * - the database unreachable (down, restarting, pool exhausted): 503 at once, so callers retry
- *   instead of waiting; the pool reconnects by itself when the database returns.
+ *   instead of waiting; the pool reconnects by itself when the database returns. Strapi's own
+ *   authentication swallows database errors into a 401, so while the pool cannot open a
+ *   connection, any error answer becomes the 503 it really is.
  * Sits right after `strapi::errors`, which formats what this throws.
  */
 import type { Core } from '@strapi/strapi';
@@ -45,36 +47,76 @@ export const isDatabaseUnavailable = (error: MaybeDbError): boolean =>
   error.name === 'KnexTimeoutError' ||
   /Connection terminated|Timeout acquiring a connection/i.test(error.message ?? '');
 
-export default (): Core.MiddlewareHandler => async (ctx, next) => {
+function unavailable(ctx: { status: number; body: unknown; set(name: string, value: string): void }) {
+  ctx.status = 503;
+  ctx.set('Retry-After', '5');
+  ctx.body = {
+    data: null,
+    error: {
+      status: 503,
+      name: 'ServiceUnavailableError',
+      message: 'The database is unavailable; retry in a few seconds',
+      details: {},
+    },
+  };
+}
+
+async function databaseAnswers(strapi: Core.Strapi): Promise<boolean> {
   try {
-    await next();
-  } catch (caught) {
-    const error = caught as MaybeDbError;
-    if (isDatabaseUnavailable(error)) {
-      ctx.status = 503;
-      ctx.set('Retry-After', '5');
-      ctx.body = {
-        data: null,
-        error: {
-          status: 503,
-          name: 'ServiceUnavailableError',
-          message: 'The database is unavailable; retry in a few seconds',
-          details: {},
-        },
-      };
-      return;
-    }
-    if (isDataException(error)) {
-      throw new errors.ValidationError(
-        `Invalid value in the query: ${error.message ?? 'not of the field’s type'}`,
-      );
-    }
-    if (isMisplacedOperator(error)) throw new errors.ValidationError(`Invalid filters: ${error.message}`);
-    if (error.status === 413) throw new errors.PayloadTooLargeError(error.message);
-    // The body parser's errors (malformed JSON...) carry status 400 but not Strapi's shape.
-    if (error.status === 400 && !(caught instanceof errors.ApplicationError)) {
-      throw new errors.ValidationError(`Invalid request body: ${error.message}`);
-    }
-    throw caught;
+    await strapi.db.connection.raw('select 1');
+    return true;
+  } catch {
+    return false;
   }
+}
+
+interface PoolEvents {
+  on(event: 'createFail' | 'createSuccess', listener: () => void): void;
+}
+
+/** Whether the connection pool's last attempt to open a connection failed (tarn's events). */
+function poolHealth(strapi: Core.Strapi): () => boolean {
+  let down = false;
+  let watching = false;
+  return () => {
+    if (!watching) {
+      const pool = (strapi.db.connection.client as { pool?: PoolEvents }).pool;
+      pool?.on('createFail', () => (down = true));
+      pool?.on('createSuccess', () => (down = false));
+      watching = Boolean(pool);
+    }
+    return down;
+  };
+}
+
+export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
+  const databaseDown = poolHealth(strapi);
+  return async (ctx, next) => {
+    try {
+      await next();
+      // Authentication answers 401 or 403 itself (without throwing) when its queries fail: such an
+      // answer is checked against the database before it leaves.
+      if (ctx.status === 401 || ctx.status === 403 || ctx.status >= 500) {
+        if (databaseDown() || !(await databaseAnswers(strapi))) unavailable(ctx);
+      }
+    } catch (caught) {
+      const error = caught as MaybeDbError;
+      if (isDatabaseUnavailable(error) || databaseDown()) {
+        unavailable(ctx);
+        return;
+      }
+      if (isDataException(error)) {
+        throw new errors.ValidationError(
+          `Invalid value in the query: ${error.message ?? 'not of the field’s type'}`,
+        );
+      }
+      if (isMisplacedOperator(error)) throw new errors.ValidationError(`Invalid filters: ${error.message}`);
+      if (error.status === 413) throw new errors.PayloadTooLargeError(error.message);
+      // The body parser's errors (malformed JSON...) carry status 400 but not Strapi's shape.
+      if (error.status === 400 && !(caught instanceof errors.ApplicationError)) {
+        throw new errors.ValidationError(`Invalid request body: ${error.message}`);
+      }
+      throw caught;
+    }
+  };
 };
