@@ -9,6 +9,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_LOCALE, LOCALE_CODES } from '../bootstrap/locales';
+import { LISTING_COLUMNS } from '../api/listing/services/listing';
 import { PROJECT_KINDS, SERVICE_THEMES } from '../vocabulary/labels';
 
 type Schema = Record<string, unknown>;
@@ -156,20 +157,7 @@ const KIND_PARAMETER: Schema = {
 
 const LISTING_ROW: Schema = {
   type: 'object',
-  required: [
-    'type',
-    'documentId',
-    'slug',
-    'title',
-    'locale',
-    'kind',
-    'kindLabel',
-    'foundedYear',
-    'site',
-    'commune',
-    'funders',
-    'updatedAt',
-  ],
+  required: [...LISTING_COLUMNS],
   properties: {
     type: { type: 'string', enum: ['project', 'service'] },
     documentId: { type: 'string' },

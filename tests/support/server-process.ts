@@ -2,18 +2,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { SECRET_NAMES } from '../../src/utils/secrets';
 
 export const APP_DIR = path.resolve(__dirname, '..', '..');
 const STRAPI_BIN = path.join(APP_DIR, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js');
 
 /** Variables of the test run that a child must not inherit when it is to read its own config. */
 export const CONFIG_VARIABLES = [
-  'APP_KEYS',
-  'API_TOKEN_SALT',
-  'ADMIN_JWT_SECRET',
-  'TRANSFER_TOKEN_SALT',
-  'JWT_SECRET',
-  'ENCRYPTION_KEY',
+  ...SECRET_NAMES,
   'DATABASE_CLIENT',
   'DATABASE_URL',
   'DATABASE_FILENAME',

@@ -4,22 +4,7 @@ import { errors } from '@strapi/utils';
 import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { listingQuery, type ListingQuery, type ListingRow } from '../services/listing';
-
-const CSV_COLUMNS: (keyof ListingRow)[] = [
-  'type',
-  'documentId',
-  'slug',
-  'title',
-  'locale',
-  'kind',
-  'kindLabel',
-  'foundedYear',
-  'site',
-  'commune',
-  'funders',
-  'updatedAt',
-];
+import { LISTING_COLUMNS, listingQuery, type ListingQuery, type ListingRow } from '../services/listing';
 
 /** Parses the query, or answers 400 with a message naming the parameter at fault. */
 export function parseListingQuery(raw: unknown, schema: z.ZodType): unknown {
@@ -48,9 +33,9 @@ const csvQuery = listingQuery.omit({ page: true, pageSize: true });
 
 function toCsv(rows: ListingRow[]): string {
   const records = rows.map((row) =>
-    CSV_COLUMNS.map((column) => (column === 'funders' ? row.funders.join(';') : row[column])),
+    LISTING_COLUMNS.map((column) => (column === 'funders' ? row.funders.join(';') : row[column])),
   );
-  return stringify(records, { header: true, columns: CSV_COLUMNS, record_delimiter: 'windows' });
+  return stringify(records, { header: true, columns: [...LISTING_COLUMNS], record_delimiter: 'windows' });
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({

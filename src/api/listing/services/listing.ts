@@ -28,6 +28,22 @@ export const listingQuery = z.strictObject({
 
 export type ListingQuery = z.infer<typeof listingQuery>;
 
+/** The columns of a listing row, in the order of the CSV (and of the OpenAPI description). */
+export const LISTING_COLUMNS = [
+  'type',
+  'documentId',
+  'slug',
+  'title',
+  'locale',
+  'kind',
+  'kindLabel',
+  'foundedYear',
+  'site',
+  'commune',
+  'funders',
+  'updatedAt',
+] as const;
+
 export interface ListingRow {
   type: 'project' | 'service';
   documentId: string;
