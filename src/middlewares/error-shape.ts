@@ -21,16 +21,28 @@ interface MaybeDbError {
 }
 
 /**
- * A filter value that does not fit its column: PostgreSQL's SQLSTATE class 22 (data exception), or
- * the "Expected a valid Number, got abc" that @strapi/database's field converters throw first.
+ * A filter that does not fit its column: PostgreSQL's SQLSTATE class 22 (data exception: a value
+ * of the wrong type) or 42883 (no such operator for the type: `$contains` on a number or a date),
+ * or the "Expected a valid Number, got abc" that @strapi/database's field converters throw first.
  */
 const isDataException = (error: MaybeDbError) =>
-  (typeof error.code === 'string' && /^22[0-9A-Z]{3}$/.test(error.code)) ||
+  (typeof error.code === 'string' && (/^22[0-9A-Z]{3}$/.test(error.code) || error.code === '42883')) ||
   (error.name === 'Error' && /^Expected a valid \w+, got /.test(error.message ?? ''));
 
-/** An operator where @strapi/database does not take it (`filters[slug][$or]=x`); it throws a plain Error. */
+/**
+ * Filters of the wrong shape, which @strapi/database's where helpers reject with a plain Error while
+ * building the query (so only their text identifies them): an operator where none is taken
+ * (`filters[slug][$or]=x`), a logical operator that is no list (`filters[$or][$eq]=x`), a
+ * condition that is no object (`filters[$or][0]=x`). The fuzz test in tests/hardening.test.ts
+ * finds any new one after an upgrade.
+ */
+const FILTER_SHAPE_ERRORS = [
+  /^Undefined (attribute level )?operator /,
+  /^Operator \$\w+ must be an array/,
+  /^Where must be an array or an object/,
+];
 const isMisplacedOperator = (error: MaybeDbError) =>
-  error.name === 'Error' && /^Undefined (attribute level )?operator /.test(error.message ?? '');
+  error.name === 'Error' && FILTER_SHAPE_ERRORS.some((pattern) => pattern.test(error.message ?? ''));
 
 /** PostgreSQL SQLSTATE classes 08 (connection exception) and 57P (shutdown), and socket errors. */
 const UNAVAILABLE_CODES = new Set([
@@ -106,9 +118,9 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
         return;
       }
       if (isDataException(error)) {
-        throw new errors.ValidationError(
-          `Invalid value in the query: ${error.message ?? 'not of the field’s type'}`,
-        );
+        // PostgreSQL's message quotes the whole statement; its reason is after the last " - ".
+        const reason = (error.message ?? '').split(' - ').pop() || 'not of the field’s type';
+        throw new errors.ValidationError(`Invalid value or operator in the query: ${reason}`);
       }
       if (isMisplacedOperator(error)) throw new errors.ValidationError(`Invalid filters: ${error.message}`);
       if (error.status === 413) throw new errors.PayloadTooLargeError(error.message);

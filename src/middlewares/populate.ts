@@ -4,6 +4,10 @@
  * type, one level deep. Deeper populates (a nested `populate`, `on`, or `site.projects`) and
  * unknown fields answer 400, so no request can ask for an unbounded tree.
  *
+ * It also checks the shape of `sort`, which needs the same schema: an object may nest only under a
+ * relation or component (`sort[site][name]=asc`); under a plain field (`sort[title][x]=asc`)
+ * Strapi 5.54 failed with a TypeError and answered 500.
+ *
  * Each route states its default in a line (src/api/<type>/routes/<type>.ts):
  *   find: { middlewares: [pinPopulate('api::project.project', { site: true })] }
  */
@@ -53,13 +57,42 @@ export function assertOneLevel(populate: unknown, allowed: Set<string>, typeName
   throw invalid('expected a field name, a list of names or an object');
 }
 
+type Model = {
+  info: { singularName: string };
+  attributes: Record<string, { type: string; target?: string; component?: string }>;
+};
+
+/** Throws a 400 when a sort object nests under a field that is no relation or component. */
+export function assertSortShape(
+  sort: unknown,
+  model: Model,
+  load: (uid: string) => Model | undefined,
+  depth = 0,
+): void {
+  if (depth > 5 || sort === null || typeof sort !== 'object') return;
+  if (Array.isArray(sort)) return sort.forEach((item) => assertSortShape(item, model, load, depth + 1));
+  for (const [name, value] of Object.entries(sort)) {
+    if (value === null || typeof value !== 'object') continue;
+    const attribute = model.attributes[name];
+    const nested =
+      attribute?.type === 'relation'
+        ? attribute.target
+        : attribute?.type === 'component'
+          ? attribute.component
+          : undefined;
+    const target = nested ? load(nested) : undefined;
+    if (!target)
+      throw new errors.ValidationError(
+        `Invalid sort: "${name}" of ${model.info.singularName} takes asc or desc, not an object`,
+      );
+    assertSortShape(value, target, load, depth + 1);
+  }
+}
+
 export function pinPopulate(uid: UID.ContentType, defaults: PopulateDefault = {}) {
   let allowed: Set<string> | undefined;
   return async (ctx: Context, next: Next) => {
-    const model = strapi.getModel(uid) as {
-      info: { singularName: string };
-      attributes: Record<string, { type: string; target?: string }>;
-    };
+    const model = strapi.getModel(uid) as Model;
     allowed ??= new Set(
       Object.entries(model.attributes)
         .filter(([name, attribute]) => POPULATABLE.has(attribute.type) && !SYSTEM_RELATIONS.has(name))
@@ -67,6 +100,11 @@ export function pinPopulate(uid: UID.ContentType, defaults: PopulateDefault = {}
         .map(([name]) => name),
     );
     const query = ctx.query as Record<string, unknown>;
+    assertSortShape(
+      query.sort,
+      model,
+      (target) => strapi.getModel(target as UID.Schema) as Model | undefined,
+    );
     if (query.populate === undefined) {
       query.populate = defaults;
     } else {

@@ -7,11 +7,15 @@
  *   or as a field name in `fields`, `sort` or `populate`: Strapi's field check looks names up on a
  *   plain object, so `fields[0]=__proto__` reached PostgreSQL as a column and answered 500.
  *   (Filter values are data: searching for the word "constructor" stays possible.)
+ * - parameters that take one string given as an object or a list (`_q[createdBy][email]=x`
+ *   answered 500 in Strapi 5.54);
+ * - `$between` without exactly two values (knex threw, answered 500).
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
 const MINIMUM: Record<string, number> = { page: 1, pageSize: 1, limit: 1, start: 0 };
+const STRING_PARAMETERS = ['_q', 'locale', 'status'];
 const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 const NAME_PARAMETERS = new Set(['fields', 'sort', 'populate']);
@@ -36,6 +40,27 @@ function findPrototypeName(value: unknown, namesInValues: boolean, depth = 0): s
   return undefined;
 }
 
+function checkBetween(filters: unknown, depth = 0): void {
+  if (depth > 20 || !filters || typeof filters !== 'object') return;
+  for (const [key, value] of Object.entries(filters)) {
+    if (key === '$between') {
+      const ok =
+        Array.isArray(value) && value.length === 2 && value.every((bound) => typeof bound === 'string');
+      if (!ok) {
+        throw new errors.ValidationError(
+          'Invalid filters: $between takes exactly two values, [$between][0] and [$between][1]',
+          {
+            source: 'query',
+            param: 'filters',
+          },
+        );
+      }
+    } else {
+      checkBetween(value, depth + 1);
+    }
+  }
+}
+
 function checkPagination(pagination: unknown) {
   if (!pagination || typeof pagination !== 'object') return;
   for (const [key, value] of Object.entries(pagination)) {
@@ -56,7 +81,28 @@ export default (): Core.MiddlewareHandler => async (ctx, next) => {
     const name = findPrototypeName(query, false);
     if (name)
       throw new errors.ValidationError(`Invalid query: "${name}" is not a field name`, { source: 'query' });
+    for (const parameter of STRING_PARAMETERS) {
+      if (parameter in query && typeof query[parameter] !== 'string') {
+        throw new errors.ValidationError(`Invalid ${parameter}: expected a single string`, {
+          source: 'query',
+          param: parameter,
+        });
+      }
+    }
+    if (
+      query.pagination !== undefined &&
+      (typeof query.pagination !== 'object' || Array.isArray(query.pagination))
+    ) {
+      throw new errors.ValidationError(
+        'Invalid pagination: expected pagination[page], pagination[pageSize]...',
+        {
+          source: 'query',
+          param: 'pagination',
+        },
+      );
+    }
     checkPagination(query.pagination);
+    checkBetween(query.filters);
   }
   await next();
 };

@@ -106,7 +106,7 @@ before(async () => {
   // Compiles dist/ and imports the seed content into the private database.
   execFileSync(process.execPath, [path.join(APP_DIR, 'scripts', 'seed.js')], {
     cwd: APP_DIR,
-    env: { ...process.env, DATABASE_CLIENT: 'postgres', DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' },
+    env: serverEnv(),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   server = await startServer();
