@@ -1,17 +1,18 @@
 import type { Core } from '@strapi/strapi';
 import { env } from '@strapi/utils';
 import { ensureLocales } from './bootstrap/locales';
+import { applyRegistrationSetting } from './bootstrap/registration';
 import { registerTimelineQuery } from './graphql/timeline';
 import { localeFallback } from './i18n/fallback';
-import { applyRegistrationSetting } from './bootstrap/registration';
 import { applyAdminRoles, applyContentApiPermissions } from './permissions/apply';
 import { publicationRules } from './permissions/publication';
 import { seedIfEmpty } from './seed';
-import { registerDocumentRules } from './validation/document-rules';
+import { documentRules } from './validation/document-rules';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
-    registerDocumentRules(strapi);
+    // Document Service middlewares: they hold for REST, GraphQL and the admin panel alike.
+    strapi.documents.use(documentRules);
     strapi.documents.use(publicationRules(strapi));
     strapi.documents.use(localeFallback(strapi));
     registerTimelineQuery(strapi);

@@ -3,7 +3,7 @@
  * admin panel, scripts) as a Document Service middleware. A broken rule is a ValidationError,
  * which Strapi answers with 400 and the same `details.errors[]` shape as its own schema checks.
  */
-import type { Core, Modules } from '@strapi/strapi';
+import type { Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
 type Data = Record<string, unknown>;
@@ -102,7 +102,3 @@ export const documentRules: Modules.Documents.Middleware.Middleware = async (con
   }
   return next();
 };
-
-export function registerDocumentRules(strapi: Core.Strapi): void {
-  strapi.documents.use(documentRules);
-}
