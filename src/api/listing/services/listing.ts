@@ -87,11 +87,32 @@ function commonFilters(query: ListingQuery): Record<string, unknown>[] {
   return filters;
 }
 
+/** One flat row; services belong to no site, so theirs is empty. */
+const row = (
+  type: ListingRow['type'],
+  entry: Entry,
+  title: string,
+  kind: string,
+  kindLabel: string,
+  place: { site: string; commune: string } = { site: '', commune: '' },
+): ListingRow => ({
+  type,
+  documentId: entry.documentId,
+  slug: entry.slug,
+  title,
+  locale: entry.locale,
+  kind,
+  kindLabel,
+  foundedYear: entry.foundedYear,
+  ...place,
+  funders: (entry.funders ?? []).map((funder) => funder.slug).sort(),
+  updatedAt: new Date(entry.updatedAt).toISOString(),
+});
+
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async rows(query: ListingQuery): Promise<ListingRow[]> {
     const { locale } = query;
     const rows: ListingRow[] = [];
-    const funderSlugs = (entry: Entry) => (entry.funders ?? []).map((funder) => funder.slug).sort();
 
     if (query.type !== 'service' && (!query.kind || query.kind in PROJECT_KINDS)) {
       const filters = commonFilters(query);
@@ -105,20 +126,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         populate: { site: { fields: ['name', 'commune'] }, funders: { fields: ['slug'] } },
       } as never)) as unknown as ProjectEntry[];
       for (const project of projects) {
-        rows.push({
-          type: 'project',
-          documentId: project.documentId,
-          slug: project.slug,
-          title: project.title,
-          locale: project.locale,
-          kind: project.kind,
-          kindLabel: labelOf(PROJECT_KINDS, project.kind, locale),
-          foundedYear: project.foundedYear,
-          site: project.site?.name ?? '',
-          commune: project.site?.commune ?? '',
-          funders: funderSlugs(project),
-          updatedAt: new Date(project.updatedAt).toISOString(),
-        });
+        rows.push(
+          row('project', project, project.title, project.kind, labelOf(PROJECT_KINDS, project.kind, locale), {
+            site: project.site?.name ?? '',
+            commune: project.site?.commune ?? '',
+          }),
+        );
       }
     }
 
@@ -134,20 +147,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         populate: { funders: { fields: ['slug'] } },
       } as never)) as unknown as ServiceEntry[];
       for (const service of services) {
-        rows.push({
-          type: 'service',
-          documentId: service.documentId,
-          slug: service.slug,
-          title: service.name,
-          locale: service.locale,
-          kind: service.theme,
-          kindLabel: labelOf(SERVICE_THEMES, service.theme, locale),
-          foundedYear: service.foundedYear,
-          site: '',
-          commune: '',
-          funders: funderSlugs(service),
-          updatedAt: new Date(service.updatedAt).toISOString(),
-        });
+        rows.push(
+          row(
+            'service',
+            service,
+            service.name,
+            labelOf(SERVICE_THEMES, service.theme, locale),
+            service.theme,
+          ),
+        );
       }
     }
 
