@@ -150,6 +150,20 @@ describe('listings for partners', () => {
       funders: ['commune-luxembourg'],
       updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
+    expect(body.data).toContainEqual({
+      type: 'service',
+      documentId: expect.any(String),
+      slug: 'act',
+      title: 'ACT – Accompagnement et Coaching pour le Travail',
+      locale: 'fr',
+      kind: 'job-coaching',
+      kindLabel: 'Accompagnement et coaching pour le travail',
+      foundedYear: 1986,
+      site: '',
+      commune: '',
+      funders: [],
+      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     expect(body.meta.links).toMatchObject({ next: null, prev: null });
   });
 

@@ -152,8 +152,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
             'service',
             service,
             service.name,
-            labelOf(SERVICE_THEMES, service.theme, locale),
             service.theme,
+            labelOf(SERVICE_THEMES, service.theme, locale),
           ),
         );
       }
