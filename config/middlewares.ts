@@ -23,9 +23,11 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
         windowMinutes: env.int('AUTH_RATE_LIMIT_WINDOW_MINUTES', 5),
       },
     },
-    { name: 'global::http-cache', config: { maxAge: env.int('HTTP_CACHE_MAX_AGE', 60) } },
+    { name: 'global::http-cache', config: { maxAge: env.int('HTTP_CACHE_MAX_AGE', 0) } },
+    'global::response-cache',
     'strapi::query',
     'global::query-guard',
+    'global::graphql-batch',
     {
       name: 'strapi::body',
       config: {

@@ -1,7 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import { env } from '@strapi/utils';
+import { ensureIndexes } from './bootstrap/indexes';
 import { ensureLocales } from './bootstrap/locales';
+import { cacheOf, memoizeSettings, registerCache } from './cache';
+import { readsWithoutTransaction } from './database/reads';
 import { applyRegistrationSetting } from './bootstrap/registration';
+import { batchRelationLoads } from './graphql/batch-relations';
+import { resolvePlainFieldsDirectly } from './graphql/plain-fields';
 import { registerTimelineQuery } from './graphql/timeline';
 import { localeFallback } from './i18n/fallback';
 import { applyAdminRoles, applyContentApiPermissions } from './permissions/apply';
@@ -15,15 +20,26 @@ export default {
     strapi.documents.use(documentRules);
     strapi.documents.use(publicationRules(strapi));
     strapi.documents.use(localeFallback(strapi));
+    strapi.documents.use(readsWithoutTransaction(strapi));
     registerTimelineQuery(strapi);
+    // Reads cost what the database costs: see src/cache and src/graphql/batch-relations.ts.
+    registerCache(strapi);
+    memoizeSettings(strapi);
+    batchRelationLoads(strapi);
+    resolvePlainFieldsDirectly(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await ensureIndexes(strapi);
     await ensureLocales(strapi);
     await applyContentApiPermissions(strapi);
     await applyAdminRoles(strapi);
     await applyRegistrationSetting(strapi);
     // Import database/seed/ into an empty database; on by default outside production.
     if (env.bool('SEED_ON_BOOT', env('NODE_ENV') !== 'production')) await seedIfEmpty(strapi);
+  },
+
+  async destroy({ strapi }: { strapi: Core.Strapi }) {
+    await cacheOf(strapi).close();
   },
 };

@@ -13,6 +13,7 @@
 import type { Core, Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
+import { untilNextWrite } from '../cache';
 import { contentApiState } from '../permissions/publication';
 
 type Params = {
@@ -53,16 +54,12 @@ async function documentsMissingLocale(
   return rows.map((row) => row[documentId]);
 }
 
-/** The configured locale codes, read at most every few seconds (an admin may add one). */
+/** The configured locale codes, read again after any write (an admin may add one). */
 function localeCodes(strapi: Core.Strapi) {
-  let cached: { codes: Set<string>; at: number } | undefined;
-  return async (): Promise<Set<string>> => {
-    if (!cached || Date.now() - cached.at > 5000) {
-      const locales: { code: string }[] = await strapi.plugin('i18n').service('locales').find();
-      cached = { codes: new Set(locales.map((locale) => locale.code)), at: Date.now() };
-    }
-    return cached.codes;
-  };
+  return untilNextWrite(strapi, async () => {
+    const locales: { code: string }[] = await strapi.plugin('i18n').service('locales').find();
+    return new Set(locales.map((locale) => locale.code));
+  });
 }
 
 export function localeFallback(strapi: Core.Strapi): Modules.Documents.Middleware.Middleware {

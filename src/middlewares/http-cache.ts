@@ -8,14 +8,19 @@ import type { Core } from '@strapi/strapi';
 import etag from 'etag';
 
 export interface HttpCacheConfig {
-  /** max-age of public responses, in seconds. */
+  /**
+   * max-age of public responses, in seconds. 0 (the default) sends `public, no-cache`: browsers
+   * and proxies keep the answer but revalidate it (a 304 when unchanged), so a write is visible
+   * on the very next read; more trades that for fewer requests.
+   */
   maxAge?: number;
 }
 
 const isContentApi = (path: string) => path.startsWith('/api/') || path === '/api';
 
 export default (config: HttpCacheConfig): Core.MiddlewareHandler => {
-  const maxAge = config.maxAge ?? 60;
+  const maxAge = config.maxAge ?? 0;
+  const publicPolicy = maxAge > 0 ? `public, max-age=${maxAge}` : 'public, no-cache';
   return async (ctx, next) => {
     await next();
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || !isContentApi(ctx.path))
@@ -34,10 +39,7 @@ export default (config: HttpCacheConfig): Core.MiddlewareHandler => {
     }
     const authenticated = Boolean(ctx.get('Authorization'));
     ctx.set('ETag', etag(ctx.body as string | Buffer));
-    ctx.set(
-      'Cache-Control',
-      authenticated ? 'private, max-age=0, must-revalidate' : `public, max-age=${maxAge}`,
-    );
+    ctx.set('Cache-Control', authenticated ? 'private, max-age=0, must-revalidate' : publicPolicy);
     ctx.vary('Authorization');
     if (ctx.fresh) {
       ctx.status = 304;

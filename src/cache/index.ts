@@ -1,0 +1,105 @@
+/**
+ * The response cache and the memos of per-request settings, kept never stale by one content
+ * generation (see backend.ts) that every database write bumps.
+ *
+ * Writes are seen at the database layer (`strapi.db.lifecycles`), beneath the Document Service,
+ * the admin panel, REST, GraphQL, the seed and the permission editor alike. Each write bumps the
+ * generation twice: before it runs, and again once its transaction has committed. A reader that
+ * took the generation before the commit stores its entry under a generation that is already gone,
+ * so an answer computed from the old rows can never be served after the write is visible.
+ */
+import type { Core } from '@strapi/strapi';
+import { memoryBackend, redisBackend, type CacheBackend } from './backend';
+
+export interface CacheConfig {
+  /** Cache public GET responses of the content API. */
+  responses: boolean;
+  /** Share the cache and the generation through Redis (needed with several instances). */
+  redisUrl?: string;
+  maxEntries: number;
+  ttlSeconds: number;
+}
+
+const WRITES = new Set(
+  ['Create', 'CreateMany', 'Update', 'UpdateMany', 'Delete', 'DeleteMany'].flatMap((action) => [
+    `before${action}`,
+    `after${action}`,
+  ]),
+);
+
+/** Written on reads (token last use, admin sessions) and never shown by the content API. */
+const NOT_CONTENT = new Set(['admin::api-token', 'admin::transfer-token', 'admin::session']);
+
+const caches = new WeakMap<Core.Strapi, CacheBackend>();
+
+/** The cache backend of this Strapi instance (created in register, closed on destroy). */
+export function cacheOf(strapi: Core.Strapi): CacheBackend {
+  const backend = caches.get(strapi);
+  if (!backend) throw new Error('src/cache: registerCache() has not run');
+  return backend;
+}
+
+export function registerCache(strapi: Core.Strapi): CacheBackend {
+  const config = strapi.config.get<CacheConfig>('cache');
+  let lastError = 0;
+  const onError = (error: Error) => {
+    // One line per outage rather than one per request.
+    if (Date.now() - lastError > 10_000)
+      strapi.log.warn(`Response cache: Redis unavailable (${error.message})`);
+    lastError = Date.now();
+  };
+  const options = { maxEntries: config.maxEntries, ttlSeconds: config.ttlSeconds, onError };
+  const backend = config.redisUrl ? redisBackend(config.redisUrl, options) : memoryBackend(options);
+  caches.set(strapi, backend);
+
+  const bump = () =>
+    backend.bump().catch((error: Error) => {
+      // Entries written before the outage are bumped away when Redis is reached again.
+      onError(error);
+    });
+  strapi.db.lifecycles.subscribe(async (event) => {
+    if (!WRITES.has(event.action) || NOT_CONTENT.has(event.model.uid)) return;
+    await bump();
+    if (event.action.startsWith('after') && strapi.db.inTransaction()) {
+      // Joining the open transaction hands us its commit callbacks.
+      await strapi.db.transaction(async ({ onCommit }) => onCommit(() => void bump()));
+    }
+  });
+  // Data transfers write with lifecycles disabled; they enable them again when done.
+  const enable = strapi.db.lifecycles.enable.bind(strapi.db.lifecycles);
+  strapi.db.lifecycles.enable = () => {
+    enable();
+    void bump();
+  };
+  return backend;
+}
+
+/**
+ * `load` memoized until the next write: settings that Strapi reads from the database on every
+ * request (the public role's permissions, the default locale) cost nothing between writes.
+ */
+export function untilNextWrite<T>(strapi: Core.Strapi, load: () => Promise<T>): () => Promise<T> {
+  let memo: { generation: string; value: Promise<T> } | undefined;
+  return async () => {
+    const generation = await cacheOf(strapi).generation();
+    if (generation === undefined) return load();
+    if (memo?.generation === generation) return memo.value;
+    const value = load();
+    memo = { generation, value };
+    value.catch(() => {
+      if (memo?.value === value) memo = undefined;
+    });
+    return value;
+  };
+}
+
+/** Strapi's per-request settings, memoized until the next write. */
+export function memoizeSettings(strapi: Core.Strapi) {
+  const permissions = strapi.plugin('users-permissions').service('permission');
+  permissions.findPublicPermissions = untilNextWrite(
+    strapi,
+    permissions.findPublicPermissions.bind(permissions),
+  );
+  const locales = strapi.plugin('i18n').service('locales');
+  locales.getDefaultLocale = untilNextWrite(strapi, locales.getDefaultLocale.bind(locales));
+}
