@@ -1,0 +1,338 @@
+#!/usr/bin/env node
+// `npm run bench`: the read path against the physical limit, in one run on this machine.
+//
+// Makes a database of its own with bench/dataset.js, starts the app in production mode (`strapi
+// start`, without and with the response cache) and bench/baseline.js beside it, checks that both
+// answer the benchmark's requests with the same bytes, then drives each with autocannon on
+// loopback and prints one table (requests per second, p50 and p99 latency, ratio to the baseline
+// of the same run), also written to bench/results/latest.md.
+//
+// Environment: BENCH_DATABASE_URL (a PostgreSQL server where it may create and drop a database;
+// default postgres://postgres@127.0.0.1:5432/postgres), BENCH_DURATION (seconds per scenario,
+// default 10), BENCH_CONNECTIONS (default 10), BENCH_REDIS_URL (default redis://127.0.0.1:6379/15;
+// `off` skips the Redis row).
+'use strict';
+const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { isDeepStrictEqual } = require('node:util');
+const autocannon = require('autocannon');
+const { Client } = require('pg');
+
+const APP_DIR = path.resolve(__dirname, '..');
+const STRAPI = path.join(APP_DIR, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js');
+const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const DURATION = Number(process.env.BENCH_DURATION || 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
+const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/15';
+const WRITES_PER_SECOND = 10;
+// Production refuses plain HTTP (REQUIRE_HTTPS); the bench speaks as the TLS proxy would.
+const VIA_PROXY = { 'x-forwarded-proto': 'https' };
+
+const S1 = '/api/projects?pagination[pageSize]=25';
+const S2 = '/api/projects?filters[slug][$eq]=project-1234';
+const S3_QUERY =
+  '{ projects(pagination: { pageSize: 25 }) { documentId title slug foundedYear site { name slug } funders { name slug } } }';
+const S4 = '/api/listings/projects.csv';
+
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+function databaseUrl(name) {
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin(sql) {
+  const client = new Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function run(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: APP_DIR, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${args[0]} exited with ${code}`)),
+    );
+  });
+}
+
+/** Starts a server process and waits until `ready` answers. */
+async function start(name, args, env, ready) {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, {
+    cwd: APP_DIR,
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr.on('data', (chunk) => (errors += chunk));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited:\n${errors}`);
+    const ok = await fetch(`${base}${ready}`, { headers: VIA_PROXY }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return { name, base, stop: () => stop(child) };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} did not start:\n${errors}`);
+}
+
+function stop(child) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+const request = (base, scenario) =>
+  fetch(`${base}${scenario.path}`, {
+    method: scenario.method ?? 'GET',
+    headers: { ...VIA_PROXY, 'content-type': 'application/json' },
+    body: scenario.body,
+  }).then(async (response) => ({ status: response.status, text: await response.text() }));
+
+/** Both servers must do the same work: the same bytes (JSON compared as values). */
+async function sameAnswer(scenario, strapiBase, baselineBase) {
+  const [a, b] = await Promise.all([request(strapiBase, scenario), request(baselineBase, scenario)]);
+  if (a.status !== 200 || b.status !== 200)
+    throw new Error(`${scenario.id}: status ${a.status} / ${b.status}`);
+  const equal = scenario.csv ? a.text === b.text : isDeepStrictEqual(JSON.parse(a.text), JSON.parse(b.text));
+  if (!equal)
+    throw new Error(
+      `${scenario.id}: the baseline's answer differs from the API's:\n${a.text.slice(0, 400)}\n---\n${b.text.slice(0, 400)}`,
+    );
+}
+
+async function load(base, scenario) {
+  const result = await autocannon({
+    url: `${base}${scenario.path}`,
+    method: scenario.method ?? 'GET',
+    headers: { ...VIA_PROXY, 'content-type': 'application/json' },
+    body: scenario.body,
+    connections: CONNECTIONS,
+    duration: DURATION,
+  });
+  const failed = result.non2xx + result.errors + result.timeouts;
+  if (failed > 0) throw new Error(`${scenario.id}: ${failed} failed requests of ${result.requests.total}`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** 10 writes per second through the editor role (content-API writes are drafts). */
+async function writeLoad(base, editor, documentIds) {
+  const login = await fetch(`${base}/api/auth/local`, {
+    method: 'POST',
+    headers: { ...VIA_PROXY, 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: editor.email, password: editor.password }),
+  });
+  if (!login.ok) throw new Error(`editor login answered ${login.status}`);
+  const { jwt } = await login.json();
+  const counts = { ok: 0, failed: 0 };
+  let sent = 0;
+  const timer = setInterval(() => {
+    const documentId = documentIds[sent % documentIds.length];
+    sent += 1;
+    fetch(`${base}/api/projects/${documentId}?locale=fr`, {
+      method: 'PUT',
+      headers: { ...VIA_PROXY, 'content-type': 'application/json', authorization: `Bearer ${jwt}` },
+      body: JSON.stringify({ data: { summary: `Écrit pendant la mesure (${sent})` } }),
+    }).then(
+      (response) => (response.ok ? (counts.ok += 1) : (counts.failed += 1)),
+      () => (counts.failed += 1),
+    );
+  }, 1000 / WRITES_PER_SECOND);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return counts;
+    },
+  };
+}
+
+const ms = (value) => `${value.toFixed(1)} ms`;
+
+async function main() {
+  const database = `ia_bench_${randomBytes(4).toString('hex')}`;
+  const random = () => randomBytes(24).toString('base64');
+  const env = {
+    ...process.env,
+    DATABASE_CLIENT: 'postgres',
+    DATABASE_URL: databaseUrl(database),
+    APP_KEYS: `${random()},${random()}`,
+    API_TOKEN_SALT: random(),
+    ADMIN_JWT_SECRET: random(),
+    TRANSFER_TOKEN_SALT: random(),
+    JWT_SECRET: random(),
+    ENCRYPTION_KEY: random(),
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    SEED_ON_BOOT: 'false',
+  };
+  const servers = [];
+  await admin(`CREATE DATABASE "${database}"`);
+  try {
+    log(`dataset into ${database} (compiles the app if needed)`);
+    const facts = JSON.parse(
+      (await run(process.execPath, [path.join(__dirname, 'dataset.js')], env)).trim().split('\n').pop(),
+    );
+
+    const production = { ...env, NODE_ENV: 'production' };
+    const baseline = await start(
+      'baseline',
+      [path.join(__dirname, 'baseline.js')],
+      { ...env, DIST: path.join(APP_DIR, 'dist') },
+      '/api/projects',
+    );
+    servers.push(baseline);
+    const uncached = await start(
+      'strapi',
+      [STRAPI, 'start'],
+      { ...production, RESPONSE_CACHE: 'false' },
+      '/api/projects',
+    );
+    servers.push(uncached);
+
+    const scenarios = {
+      S1: { id: 'S1', path: S1, title: 'REST list, 25 with site and funders' },
+      S2: { id: 'S2', path: S2, title: 'REST one project by slug' },
+      S3: {
+        id: 'S3',
+        path: '/graphql',
+        method: 'POST',
+        body: JSON.stringify({ query: S3_QUERY }),
+        title: 'GraphQL list, same fields',
+      },
+      S4: { id: 'S4', path: S4, csv: true, title: `partner CSV, all ${facts.projects} projects` },
+    };
+    for (const scenario of Object.values(scenarios)) await sameAnswer(scenario, uncached.base, baseline.base);
+    log('the baseline answers S1-S4 with the same data as the API');
+
+    const rows = [];
+    const measure = async (id, title, base, scenario, baselineOf) => {
+      log(`${id}: ${title}`);
+      const result = await load(base, scenario);
+      rows.push({ id, title, ...result, baseline: baselineOf });
+      return result;
+    };
+    const limits = {};
+    for (const scenario of Object.values(scenarios)) {
+      limits[scenario.id] = await measure(
+        `B-${scenario.id}`,
+        `baseline for ${scenario.id}`,
+        baseline.base,
+        scenario,
+      );
+      await measure(scenario.id, scenario.title, uncached.base, scenario, limits[scenario.id]);
+    }
+
+    const list = JSON.parse((await request(uncached.base, scenarios.S1)).text).data.map(
+      (entry) => entry.documentId,
+    );
+    let writes = await writeLoad(uncached.base, facts.editor, list);
+    await measure(
+      'S6',
+      `S1 during ${WRITES_PER_SECOND} editor writes/s`,
+      uncached.base,
+      scenarios.S1,
+      limits.S1,
+    );
+    const uncachedWrites = await writes.stop();
+    await uncached.stop();
+
+    const cached = await start(
+      'strapi (cache)',
+      [STRAPI, 'start'],
+      { ...production, RESPONSE_CACHE: 'true' },
+      '/api/projects',
+    );
+    servers.push(cached);
+    await sameAnswer(scenarios.S1, cached.base, baseline.base);
+    await measure('S5', 'S1 with the response cache (memory)', cached.base, scenarios.S1, limits.S1);
+    writes = await writeLoad(cached.base, facts.editor, list);
+    await measure(
+      'S6c',
+      `S5 during ${WRITES_PER_SECOND} editor writes/s`,
+      cached.base,
+      scenarios.S1,
+      limits.S1,
+    );
+    const cachedWrites = await writes.stop();
+    await cached.stop();
+
+    if (REDIS_URL !== 'off') {
+      const shared = await start(
+        'strapi (Redis)',
+        [STRAPI, 'start'],
+        { ...production, RESPONSE_CACHE: 'true', REDIS_URL },
+        '/api/projects',
+      );
+      servers.push(shared);
+      await measure('S5r', 'S1 with the response cache (Redis)', shared.base, scenarios.S1, limits.S1);
+      await shared.stop();
+    }
+
+    const table = report(rows, facts, { uncachedWrites, cachedWrites });
+    process.stdout.write(`${table}\n`);
+    fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+    fs.writeFileSync(path.join(__dirname, 'results', 'latest.md'), `${table}\n`);
+  } finally {
+    for (const server of servers) await server.stop();
+    await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  }
+}
+
+function report(rows, facts, writes) {
+  const byId = Object.fromEntries(rows.map((row) => [row.id, row]));
+  const ratio = (row) => (row.baseline ? (row.rps / row.baseline.rps).toFixed(2) : '1.00');
+  const lines = [
+    '# Benchmark: the read path against the physical limit',
+    '',
+    `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ` +
+      `PostgreSQL on the same machine; ${CONNECTIONS} connections, ${DURATION} s per row, autocannon on loopback. ` +
+      `Dataset: ${facts.projects} projects in fr and de (draft and published), 100 sites, 50 funders, 5 funders per project.`,
+    '',
+    '| row | what | req/s | p50 | p99 | ratio to baseline |',
+    '|---|---|---:|---:|---:|---:|',
+    ...rows.map(
+      (row) =>
+        `| ${row.id} | ${row.title} | ${row.rps.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p99)} | ${ratio(row)} |`,
+    ),
+    '',
+    `Targets: S1 ≥ 0.30 of its baseline (${ratio(byId.S1)}), S5 ≥ 0.80 (${ratio(byId.S5)}), ` +
+      `S3 p50 ≤ 1.3 × S1 p50 (${(byId.S3.p50 / byId.S1.p50).toFixed(2)} ×).`,
+    `Writes during S6: ${writes.uncachedWrites.ok} accepted, ${writes.uncachedWrites.failed} failed; ` +
+      `during S6c: ${writes.cachedWrites.ok} accepted, ${writes.cachedWrites.failed} failed.`,
+    'B-Sn rows are bench/baseline.js (node:http + pg, hand-written SQL) answering the same request with the same data.',
+  ];
+  return lines.join('\n');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
