@@ -41,6 +41,20 @@ export function relationIsSet(value: unknown): boolean {
   return false;
 }
 
+/**
+ * True when an update's relation input removes every target: null, an empty value or list,
+ * `set: []`, or a `disconnect` with nothing connected. `{ connect: [], disconnect: [] }` (what the
+ * admin panel sends for an untouched relation) changes nothing.
+ */
+export function relationIsCleared(value: unknown): boolean {
+  if (relationIsSet(value)) return false;
+  if (value === null || value === '' || (Array.isArray(value) && value.length === 0)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const input = value as Data;
+  if (Array.isArray(input.set)) return true;
+  return Array.isArray(input.disconnect) && input.disconnect.length > 0;
+}
+
 /** A number, or a numeric string as JSON clients may send; anything else is Strapi's to refuse. */
 const asNumber = (value: unknown): number | undefined => {
   if (typeof value === 'number') return value;
@@ -62,7 +76,7 @@ export function checkDocument(
 
   for (const field of REQUIRED_RELATIONS[uid] ?? []) {
     const missing =
-      action === 'create' ? !relationIsSet(data[field]) : field in data && !relationIsSet(data[field]);
+      action === 'create' ? !relationIsSet(data[field]) : field in data && relationIsCleared(data[field]);
     if (missing) fail(field, `${field} is required`);
   }
 

@@ -1,4 +1,4 @@
-import { checkDocument, relationIsSet } from '../document-rules';
+import { checkDocument, relationIsCleared, relationIsSet } from '../document-rules';
 
 const attributes = {
   foundedYear: { type: 'integer', min: 1900 },
@@ -29,11 +29,26 @@ describe('relationIsSet', () => {
   });
 });
 
+describe('relationIsCleared (updates)', () => {
+  it.each([
+    ['null', null, true],
+    ['an empty list', [], true],
+    ['set to nothing', { set: [] }, true],
+    ['a disconnect only', { disconnect: [{ documentId: 'abc' }] }, true],
+    ['an untouched relation, as the admin panel sends it', { connect: [], disconnect: [] }, false],
+    ['a replacement', { connect: [{ documentId: 'b' }], disconnect: [{ documentId: 'a' }] }, false],
+    ['a documentId', 'abc', false],
+  ])('%s -> %s', (_, value, expected) => {
+    expect(relationIsCleared(value)).toBe(expected);
+  });
+});
+
 describe('checkDocument', () => {
   it('requires a project site on create, and refuses removing it on update', () => {
     expect(fields({ title: 'x' }, 'create', 'api::project.project')).toEqual(['site']);
     expect(fields({ title: 'x' }, 'update', 'api::project.project')).toEqual([]);
     expect(fields({ site: null }, 'update', 'api::project.project')).toEqual(['site']);
+    expect(fields({ site: { connect: [], disconnect: [] } }, 'update', 'api::project.project')).toEqual([]);
     expect(fields({ site: 'abc' }, 'create', 'api::project.project')).toEqual([]);
   });
 
