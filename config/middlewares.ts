@@ -39,6 +39,7 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     },
     'strapi::session',
     'strapi::favicon',
+    'global::home-page',
     'strapi::public',
   ];
 };

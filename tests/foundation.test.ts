@@ -36,3 +36,22 @@ describe('foundation', () => {
     expect(response.body.data.organisation).toEqual({ name: 'Inter-Actions', foundedYear: 1979 });
   });
 });
+
+describe('public files', () => {
+  it('serves the history page at / (not a redirect to the admin panel)', async () => {
+    const response = await app.http().get('/').expect(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.text).toContain('<script src="/history.js" defer></script>');
+    await app
+      .http()
+      .get('/history.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
+    await app.http().get('/history.css').expect(200).expect('Content-Type', /css/);
+  });
+
+  it('serves the favicon (Strapi answered 500 without favicon.png)', async () => {
+    const response = await app.http().get('/favicon.ico').expect(200);
+    expect(Number(response.headers['content-length'])).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,40 @@
+/** Admin users made through the admin API, as the panel's own forms do (invite, register, login). */
+import { baseUrl } from './browser';
+
+async function call(method: string, route: string, body: unknown, token?: string) {
+  const response = await fetch(`${baseUrl()}${route}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok)
+    throw new Error(`${method} ${route} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json.data;
+}
+
+export async function adminToken(email: string, password: string): Promise<string> {
+  return (await call('POST', '/admin/login', { email, password })).token;
+}
+
+/** Invites a user with the admin role `code` and registers it with `password`. */
+export async function createAdminUser(
+  superAdminToken: string,
+  code: string,
+  email: string,
+  password: string,
+) {
+  const roles: { id: number; code: string }[] = await call('GET', '/admin/roles', undefined, superAdminToken);
+  const role = roles.find((candidate) => candidate.code === code);
+  if (!role) throw new Error(`no admin role ${code}`);
+  const invited = await call(
+    'POST',
+    '/admin/users',
+    { email, firstname: 'Tom', lastname: 'Translator', roles: [role.id] },
+    superAdminToken,
+  );
+  await call('POST', '/admin/register', {
+    registrationToken: invited.registrationToken,
+    userInfo: { firstname: 'Tom', lastname: 'Translator', password },
+  });
+}
