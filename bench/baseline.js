@@ -54,20 +54,9 @@ const CSV_PROJECTS_SQL = `SELECT p.document_id, p.slug, p.title, p.locale, p.kin
 const CSV_SERVICES_SQL = `SELECT v.document_id, v.slug, v.name AS title, v.locale, v.theme AS kind, v.founded_year, v.updated_at,
   (SELECT coalesce(array_agg(f.slug ORDER BY f.slug), '{}') FROM services_funders_lnk l JOIN funders f ON f.id = l.funder_id
    WHERE l.service_id = v.id) AS funders FROM services v WHERE v.locale = $1 AND v.published_at IS NOT NULL`;
-const CSV_COLUMNS = [
-  'type',
-  'documentId',
-  'slug',
-  'title',
-  'locale',
-  'kind',
-  'kindLabel',
-  'foundedYear',
-  'site',
-  'commune',
-  'funders',
-  'updatedAt',
-];
+const { LISTING_COLUMNS: CSV_COLUMNS } = require(
+  path.join(process.env.DIST, 'src', 'api', 'listing', 'services', 'listing'),
+);
 
 const iso = (date) => (date ? date.toISOString() : null);
 

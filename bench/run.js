@@ -20,6 +20,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { isDeepStrictEqual } = require('node:util');
 const autocannon = require('autocannon');
+const { compileStrapi } = require('@strapi/strapi');
 const { Client } = require('pg');
 
 const APP_DIR = path.resolve(__dirname, '..');
@@ -178,30 +179,33 @@ async function writeLoad(base, editor, documentIds) {
 const ms = (value) => `${value.toFixed(1)} ms`;
 
 async function main() {
+  log('compiling the app');
+  const { distDir } = await compileStrapi({ appDir: APP_DIR });
+  const { randomSecrets } = require(path.join(distDir, 'src', 'utils', 'secrets'));
   const database = `ia_bench_${randomBytes(4).toString('hex')}`;
-  const random = () => randomBytes(24).toString('base64');
   const env = {
     ...process.env,
+    ...randomSecrets(),
     DATABASE_CLIENT: 'postgres',
     DATABASE_URL: databaseUrl(database),
-    APP_KEYS: `${random()},${random()}`,
-    API_TOKEN_SALT: random(),
-    ADMIN_JWT_SECRET: random(),
-    TRANSFER_TOKEN_SALT: random(),
-    JWT_SECRET: random(),
-    ENCRYPTION_KEY: random(),
     STRAPI_TELEMETRY_DISABLED: 'true',
     SEED_ON_BOOT: 'false',
   };
   const servers = [];
   await admin(`CREATE DATABASE "${database}"`);
   try {
-    log(`dataset into ${database} (compiles the app if needed)`);
+    log(`dataset into ${database}`);
     const facts = JSON.parse(
       (await run(process.execPath, [path.join(__dirname, 'dataset.js')], env)).trim().split('\n').pop(),
     );
 
     const production = { ...env, NODE_ENV: 'production' };
+    /** `strapi start` in production mode with `extra` settings, stopped at the end in any case. */
+    const startStrapi = async (name, extra) => {
+      const server = await start(name, [STRAPI, 'start'], { ...production, ...extra }, '/api/projects');
+      servers.push(server);
+      return server;
+    };
     const baseline = await start(
       'baseline',
       [path.join(__dirname, 'baseline.js')],
@@ -209,13 +213,7 @@ async function main() {
       '/api/projects',
     );
     servers.push(baseline);
-    const uncached = await start(
-      'strapi',
-      [STRAPI, 'start'],
-      { ...production, RESPONSE_CACHE: 'false' },
-      '/api/projects',
-    );
-    servers.push(uncached);
+    const uncached = await startStrapi('strapi', { RESPONSE_CACHE: 'false' });
 
     const scenarios = {
       S1: { id: 'S1', path: S1, title: 'REST list, 25 with site and funders' },
@@ -253,45 +251,29 @@ async function main() {
     const list = JSON.parse((await request(uncached.base, scenarios.S1)).text).data.map(
       (entry) => entry.documentId,
     );
-    let writes = await writeLoad(uncached.base, facts.editor, list);
-    await measure(
-      'S6',
-      `S1 during ${WRITES_PER_SECOND} editor writes/s`,
-      uncached.base,
-      scenarios.S1,
-      limits.S1,
-    );
-    const uncachedWrites = await writes.stop();
+    /** S1 measured while the editor writes; returns how many writes were accepted and failed. */
+    const underWrites = async (id, title, base) => {
+      const writes = await writeLoad(base, facts.editor, list);
+      await measure(
+        id,
+        `${title} during ${WRITES_PER_SECOND} editor writes/s`,
+        base,
+        scenarios.S1,
+        limits.S1,
+      );
+      return writes.stop();
+    };
+    const uncachedWrites = await underWrites('S6', 'S1', uncached.base);
     await uncached.stop();
 
-    const cached = await start(
-      'strapi (cache)',
-      [STRAPI, 'start'],
-      { ...production, RESPONSE_CACHE: 'true' },
-      '/api/projects',
-    );
-    servers.push(cached);
+    const cached = await startStrapi('strapi (cache)', { RESPONSE_CACHE: 'true' });
     await sameAnswer(scenarios.S1, cached.base, baseline.base);
     await measure('S5', 'S1 with the response cache (memory)', cached.base, scenarios.S1, limits.S1);
-    writes = await writeLoad(cached.base, facts.editor, list);
-    await measure(
-      'S6c',
-      `S5 during ${WRITES_PER_SECOND} editor writes/s`,
-      cached.base,
-      scenarios.S1,
-      limits.S1,
-    );
-    const cachedWrites = await writes.stop();
+    const cachedWrites = await underWrites('S6c', 'S5', cached.base);
     await cached.stop();
 
     if (REDIS_URL !== 'off') {
-      const shared = await start(
-        'strapi (Redis)',
-        [STRAPI, 'start'],
-        { ...production, RESPONSE_CACHE: 'true', REDIS_URL },
-        '/api/projects',
-      );
-      servers.push(shared);
+      const shared = await startStrapi('strapi (Redis)', { RESPONSE_CACHE: 'true', REDIS_URL });
       await measure('S5r', 'S1 with the response cache (Redis)', shared.base, scenarios.S1, limits.S1);
       await shared.stop();
     }

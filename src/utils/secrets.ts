@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /** The secrets Strapi needs, checked once when the server configuration loads. */
 export const SECRET_NAMES = [
   'APP_KEYS',
@@ -26,4 +27,12 @@ export function findSecretProblem(environment: NodeJS.ProcessEnv): string | null
     }
   }
   return null;
+}
+
+/** Fresh random values for every secret (tests and the benchmark; never written anywhere). */
+export function randomSecrets(): Record<string, string> {
+  const random = () => randomBytes(24).toString('base64');
+  return Object.fromEntries(
+    SECRET_NAMES.map((name) => [name, name === 'APP_KEYS' ? `${random()},${random()}` : random()]),
+  );
 }

@@ -3,24 +3,11 @@
  * seeded template database that every test file copies (tests/support/strapi.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { randomSecrets } from '../../src/utils/secrets';
 import { createDatabase, databaseUrl, newRunPrefix, serverUrl, withAdminClient } from './database';
 
 const appDir = path.resolve(__dirname, '..', '..');
-
-/** Secrets for the test run only: random, never written anywhere. */
-function testSecrets(): Record<string, string> {
-  const random = () => randomBytes(24).toString('base64');
-  return {
-    APP_KEYS: `${random()},${random()}`,
-    API_TOKEN_SALT: random(),
-    ADMIN_JWT_SECRET: random(),
-    TRANSFER_TOKEN_SALT: random(),
-    JWT_SECRET: random(),
-    ENCRYPTION_KEY: random(),
-  };
-}
 
 export default async function globalSetup(): Promise<void> {
   try {
@@ -36,7 +23,8 @@ export default async function globalSetup(): Promise<void> {
   const prefix = newRunPrefix();
   const template = `${prefix}_seed`;
   // Visible to every test file (jest copies process.env after global setup) and to teardown.
-  Object.assign(process.env, testSecrets(), {
+  // Secrets for the test run only: random, never written anywhere.
+  Object.assign(process.env, randomSecrets(), {
     TEST_RUN_PREFIX: prefix,
     TEST_TEMPLATE_DATABASE: template,
     DATABASE_CLIENT: 'postgres',

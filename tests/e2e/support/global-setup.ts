@@ -3,7 +3,6 @@
  * `strapi start` in production mode (the admin panel as staff get it), seeded at boot. The tests
  * read its address from E2E_BASE_URL; global-teardown.ts stops it and drops the database.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -13,6 +12,7 @@ import {
   serverUrl,
   withAdminClient,
 } from '../../support/database';
+import { randomSecrets } from '../../../src/utils/secrets';
 import { APP_DIR, spawnStrapi, waitForHealth, type ServerProcess } from '../../support/server-process';
 
 declare global {
@@ -36,7 +36,6 @@ export default async function globalSetup(): Promise<void> {
   await createDatabase(database);
   process.env.TEST_RUN_PREFIX = prefix;
 
-  const secret = () => randomBytes(24).toString('base64');
   const server = await spawnStrapi({
     env: {
       NODE_ENV: 'production',
@@ -45,12 +44,7 @@ export default async function globalSetup(): Promise<void> {
       SEED_ON_BOOT: 'true',
       // The browser speaks plain HTTP to 127.0.0.1; in production a TLS proxy sits in front.
       REQUIRE_HTTPS: 'false',
-      APP_KEYS: `${secret()},${secret()}`,
-      API_TOKEN_SALT: secret(),
-      ADMIN_JWT_SECRET: secret(),
-      TRANSFER_TOKEN_SALT: secret(),
-      JWT_SECRET: secret(),
-      ENCRYPTION_KEY: secret(),
+      ...randomSecrets(),
     },
   });
   globalThis.e2eServer = server;
