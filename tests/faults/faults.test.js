@@ -1,8 +1,9 @@
 // `npm run test:faults`: the server under faults, against its own PostgreSQL instance.
 // 1. SIGKILL in the middle of a burst of writes, then a restart: every write answered 2xx is
 //    there, complete with its relations, and no half-written document exists.
-// 2. PostgreSQL stopped under load, then started again: requests fail fast with 503 while it is
-//    down, the process survives, and it serves again by itself once the database is back.
+// 2. PostgreSQL stopped under load, then started again: requests that need it fail fast with 503
+//    while it is down (answers in the response cache are still served), the process survives,
+//    and it serves again by itself once the database is back.
 'use strict';
 const { after, before, describe, it } = require('node:test');
 const assert = require('node:assert/strict');
@@ -197,23 +198,32 @@ describe('SIGKILL in the middle of a burst of writes', () => {
 });
 
 describe('PostgreSQL stopped under load', () => {
-  it('answers 503 fast while it is down and recovers by itself', async () => {
+  it('answers 503 fast while it is down (cached answers still 200) and recovers by itself', async () => {
     const results = [];
+    const cachedResults = [];
     let running = true;
-    const load = async () => {
+    let requests = 0;
+    // Every URL new, so that each request reaches the database (the response cache cannot help).
+    const uncached = () =>
+      `/api/projects?pagination[pageSize]=5&filters[foundedYear][$gte]=${1000 + requests++}`;
+    const load = async (pathname, into) => {
       while (running) {
         const started = Date.now();
         try {
-          const response = await fetch(url('/api/projects?pagination[pageSize]=5'));
+          const response = await fetch(url(pathname()));
           await response.arrayBuffer();
-          results.push({ started, status: response.status, ms: Date.now() - started });
+          into.push({ started, status: response.status, ms: Date.now() - started });
         } catch (error) {
-          results.push({ started, status: 0, ms: Date.now() - started, error: String(error) });
+          into.push({ started, status: 0, ms: Date.now() - started, error: String(error) });
         }
         await sleep(50);
       }
     };
-    const loaders = [load(), load()];
+    const loaders = [
+      load(uncached, results),
+      load(uncached, results),
+      load(() => '/api/projects?pagination[pageSize]=5', cachedResults),
+    ];
 
     await sleep(1500);
     const stopAt = Date.now();
@@ -250,6 +260,14 @@ describe('PostgreSQL stopped under load', () => {
       during.every((result) => result.ms < 5000),
       `slowest answer during the outage: ${Math.max(...during.map((r) => r.ms))} ms`,
     );
+    // No write can happen while the database is down, so what the cache holds is still current.
+    const cachedDuring = cachedResults.filter(
+      (result) => result.started > stoppedAt && result.started + result.ms < backAt,
+    );
+    assert.ok(
+      cachedDuring.length >= 2 && cachedDuring.every((result) => result.status === 200),
+      `cached answers during the outage: ${JSON.stringify(cachedDuring.map((r) => r.status))}`,
+    );
     const firstOk = results.find((result) => result.started > backAt && result.status === 200);
     assert.ok(firstOk, 'the server never served again');
     assert.ok(
@@ -257,7 +275,8 @@ describe('PostgreSQL stopped under load', () => {
       'not healthy again',
     );
     console.log(
-      `# outage: ${during.length} answers, all 503, slowest ${Math.max(...during.map((r) => r.ms))} ms; ` +
+      `# outage: ${during.length} uncached answers, all 503, slowest ${Math.max(...during.map((r) => r.ms))} ms; ` +
+        `${cachedDuring.length} cached answers, all 200; ` +
         `first 200 ${firstOk.started - backAt} ms after PostgreSQL was back`,
     );
   });
