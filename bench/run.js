@@ -9,7 +9,7 @@
 //
 // Environment: BENCH_DATABASE_URL (a PostgreSQL server where it may create and drop a database;
 // default postgres://postgres@127.0.0.1:5432/postgres), BENCH_DURATION (seconds per scenario,
-// default 10), BENCH_CONNECTIONS (default 10), BENCH_REDIS_URL (default redis://127.0.0.1:6379/15;
+// default 10, after an uncounted warm-up of 3), BENCH_CONNECTIONS (default 10), BENCH_REDIS_URL (default redis://127.0.0.1:6379/15;
 // `off` skips the Redis row).
 'use strict';
 const { spawn } = require('node:child_process');
@@ -28,6 +28,7 @@ const STRAPI = path.join(APP_DIR, 'node_modules', '@strapi', 'strapi', 'bin', 's
 const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const DURATION = Number(process.env.BENCH_DURATION || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
+const WARM_UP = Math.min(3, DURATION);
 const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/15';
 const WRITES_PER_SECOND = 10;
 // Production refuses plain HTTP (REQUIRE_HTTPS); the bench speaks as the TLS proxy would.
@@ -130,17 +131,25 @@ async function sameAnswer(scenario, strapiBase, baselineBase) {
     );
 }
 
-async function load(base, scenario) {
+/** Drives `scenario` for `duration` seconds; every request must succeed. */
+async function drive(base, scenario, duration) {
   const result = await autocannon({
     url: `${base}${scenario.path}`,
     method: scenario.method ?? 'GET',
     headers: { ...VIA_PROXY, 'content-type': 'application/json' },
     body: scenario.body,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
   });
   const failed = result.non2xx + result.errors + result.timeouts;
   if (failed > 0) throw new Error(`${scenario.id}: ${failed} failed requests of ${result.requests.total}`);
+  return result;
+}
+
+/** A warm-up that is not counted (JIT, pools, caches), then the measured run. */
+async function load(base, scenario) {
+  await drive(base, scenario, WARM_UP);
+  const result = await drive(base, scenario, DURATION);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -295,7 +304,7 @@ function report(rows, facts, writes) {
     '# Benchmark: the read path against the physical limit',
     '',
     `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ` +
-      `PostgreSQL on the same machine; ${CONNECTIONS} connections, ${DURATION} s per row, autocannon on loopback. ` +
+      `PostgreSQL on the same machine; ${CONNECTIONS} connections, ${DURATION} s per row after ${WARM_UP} s of warm-up, autocannon on loopback. ` +
       `Dataset: ${facts.projects} projects in fr and de (draft and published), 100 sites, 50 funders, 5 funders per project.`,
     '',
     '| row | what | req/s | p50 | p99 | ratio to baseline |',
