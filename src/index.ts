@@ -11,6 +11,8 @@ import { registerTimelineQuery } from './graphql/timeline';
 import { localeFallback } from './i18n/fallback';
 import { applyAdminRoles, applyContentApiPermissions } from './permissions/apply';
 import { publicationRules } from './permissions/publication';
+import { sanitizeOutputInOnePass } from './sanitize/output';
+import { memoizeAnonymousQueryChecks } from './sanitize/query';
 import { seedIfEmpty } from './seed';
 import { documentRules } from './validation/document-rules';
 
@@ -27,6 +29,8 @@ export default {
     memoizeSettings(strapi);
     batchRelationLoads(strapi);
     resolvePlainFieldsDirectly(strapi);
+    sanitizeOutputInOnePass(strapi);
+    memoizeAnonymousQueryChecks(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
