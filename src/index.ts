@@ -7,6 +7,7 @@ import { cacheOf, memoizeSettings, registerCache } from './cache';
 import { readsWithoutTransaction } from './database/reads';
 import { batchRelationLoads } from './graphql/batch-relations';
 import { resolvePlainFieldsDirectly } from './graphql/plain-fields';
+import { shareRelationPreparation } from './graphql/shared-relations';
 import { registerTimelineQuery } from './graphql/timeline';
 import { localeFallback } from './i18n/fallback';
 import { applyAdminRoles, applyContentApiPermissions } from './permissions/apply';
@@ -29,6 +30,7 @@ export default {
     memoizeSettings(strapi);
     batchRelationLoads(strapi);
     resolvePlainFieldsDirectly(strapi);
+    shareRelationPreparation(strapi);
     sanitizeOutputInOnePass(strapi);
     memoizeAnonymousQueryChecks(strapi);
   },

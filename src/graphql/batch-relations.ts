@@ -16,17 +16,39 @@ type Entity = { id: number | string };
 type Populate = { limit?: number; offset?: number; count?: boolean; [key: string]: unknown };
 type Load = (uid: string, entity: Entity, fields: string | string[], populate?: unknown) => Promise<unknown>;
 
-const requestLoaders = new AsyncLocalStorage<Map<string, DataLoader<Entity['id'], unknown>>>();
+/** A load as the association resolver asks it. */
+export type LoadCall = { uid: string; entity: Entity; fields: string | string[]; populate?: unknown };
+
+interface Scope {
+  loaders: Map<string, DataLoader<Entity['id'], unknown>>;
+  /** Told of the loads made under `withLoadsSeen` (see shared-relations.ts); may narrow the query. */
+  seeLoad?: (call: LoadCall) => unknown;
+}
+
+// One AsyncLocalStorage for both: each instance adds a cost to every promise of the process.
+const requestScope = new AsyncLocalStorage<Scope>();
 
 /** Runs `next` with a batching scope of its own (one per GraphQL request). */
-export const withRelationBatching = <T>(next: () => Promise<T>) => requestLoaders.run(new Map(), next);
+export const withRelationBatching = <T>(next: () => Promise<T>) =>
+  requestScope.run({ loaders: new Map() }, next);
+
+/**
+ * Runs `next` in the request's batching scope, telling `seeLoad` of every relation load it makes;
+ * what `seeLoad` returns, if anything, is the query that load runs instead.
+ */
+export function withLoadsSeen<T>(seeLoad: (call: LoadCall) => unknown, next: () => T): T {
+  const scope = requestScope.getStore();
+  return scope ? requestScope.run({ loaders: scope.loaders, seeLoad }, next) : next();
+}
 
 export function batchRelationLoads(strapi: Core.Strapi) {
   const entityManager = strapi.db.entityManager as unknown as { load: Load };
   const load: Load = entityManager.load.bind(entityManager);
 
   entityManager.load = (uid, entity, fields, populate) => {
-    const loaders = requestLoaders.getStore();
+    const scope = requestScope.getStore();
+    if (scope?.seeLoad) populate = scope.seeLoad({ uid, entity, fields, populate }) ?? populate;
+    const loaders = scope?.loaders;
     const options = (populate && typeof populate === 'object' ? populate : {}) as Populate;
     if (!loaders || typeof fields !== 'string' || entity?.id === undefined || options.count)
       return load(uid, entity, fields, populate);

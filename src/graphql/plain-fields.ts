@@ -12,29 +12,12 @@
  */
 import type { Core } from '@strapi/strapi';
 import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
-
-interface Extension {
-  resolvers?: Record<string, Record<string, unknown>>;
-  resolversConfig?: Record<string, unknown>;
-}
+import { whenSchemaBuilt, type Extension } from './schema-built';
 
 const WRAPPED_TYPES = new Set(['relation', 'media', 'component', 'dynamiczone']);
 
 export function resolvePlainFieldsDirectly(strapi: Core.Strapi) {
-  const graphql = strapi.plugin('graphql');
-  // The extension generated while the schema is built: its resolvers and resolver configuration.
-  const extensionService = graphql.service('extension');
-  const generate = extensionService.generate.bind(extensionService);
-  let extension: Extension = {};
-  extensionService.generate = (options: unknown) => (extension = generate(options));
-
-  const contentApi = graphql.service('content-api');
-  const buildSchema = contentApi.buildSchema.bind(contentApi);
-  contentApi.buildSchema = () => {
-    const schema = buildSchema() as GraphQLSchema;
-    unwrapPlainFields(strapi, schema, extension);
-    return schema;
-  };
+  whenSchemaBuilt(strapi, (schema, extension) => unwrapPlainFields(strapi, schema, extension));
 }
 
 function unwrapPlainFields(strapi: Core.Strapi, schema: GraphQLSchema, extension: Extension) {

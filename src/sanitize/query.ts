@@ -32,14 +32,14 @@ function isAnonymous(auth: unknown): boolean {
  * A key that tells apart every query the checks could tell apart, or undefined when the query
  * holds something other than plain data (then it is not memoized).
  */
-function keyOf(value: unknown): string | undefined {
+export function plainDataKey(value: unknown): string | undefined {
   if (value === undefined) return 'u';
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
     return JSON.stringify(value);
   if (Array.isArray(value)) {
     const parts: string[] = [];
     for (const item of value) {
-      const part = keyOf(item);
+      const part = plainDataKey(item);
       if (part === undefined) return undefined;
       parts.push(part);
     }
@@ -50,7 +50,7 @@ function keyOf(value: unknown): string | undefined {
   if (prototype !== Object.prototype && prototype !== null) return undefined;
   const parts: string[] = [];
   for (const [name, item] of Object.entries(value)) {
-    const part = keyOf(item);
+    const part = plainDataKey(item);
     if (part === undefined) return undefined;
     parts.push(`${JSON.stringify(name)}:${part}`);
   }
@@ -71,7 +71,7 @@ export function memoizeAnonymousQueryChecks(strapi: Core.Strapi): void {
   let routes = 0;
   const keyFor = (kind: string, query: unknown, schema: { uid?: string }, options: Options) => {
     if (!isAnonymous(options.auth) || !schema?.uid) return undefined;
-    const queryKey = keyOf(query);
+    const queryKey = plainDataKey(query);
     if (queryKey === undefined) return undefined;
     // The checks read only the route's request schemas (its extra query parameters), and
     // Strapi copies the route object per request: the key is the schemas' identity.
