@@ -3,8 +3,9 @@
  *
  * Strapi's association resolver calls `strapi.db.query(uid).load(parent, field, query)` for every
  * parent, i.e. two SQL statements per parent and relation (45 for ten projects with their site
- * and funders). Within a GraphQL request, those calls are gathered by DataLoader and answered by
- * one `findMany` of all the parents with that relation populated. Strapi applies a populate's
+ * and funders). Within a GraphQL request, those calls are gathered by DataLoader (one per content
+ * type) and answered by one `findMany` of all the parents with every relation asked populated: one
+ * statement for the parents and one per relation. Strapi applies a populate's
  * limit and offset to all parents together, so they are taken out of the batched query and applied
  * to each parent's list afterwards, which keeps each parent's answer what it was.
  */
@@ -19,8 +20,18 @@ type Load = (uid: string, entity: Entity, fields: string | string[], populate?: 
 /** A load as the association resolver asks it. */
 export type LoadCall = { uid: string; entity: Entity; fields: string | string[]; populate?: unknown };
 
+/** One relation of one parent, as the batch gathers it. */
+interface Wanted {
+  id: Entity['id'];
+  field: string;
+  /** The query without limit and offset, and its JSON (what tells two queries apart). */
+  query: Record<string, unknown>;
+  queryKey: string;
+}
+
 interface Scope {
-  loaders: Map<string, DataLoader<Entity['id'], unknown>>;
+  /** Per content type: the relation loads of this request, gathered over a tick. */
+  loaders: Map<string, DataLoader<Wanted, unknown, string>>;
   /** Told of the loads made under `withLoadsSeen` (see shared-relations.ts); may narrow the query. */
   seeLoad?: (call: LoadCall) => unknown;
 }
@@ -54,16 +65,17 @@ export function batchRelationLoads(strapi: Core.Strapi) {
       return load(uid, entity, fields, populate);
 
     const { limit, offset, ...query } = options;
-    const key = JSON.stringify([uid, fields, query]);
-    let loader = loaders.get(key);
+    let loader = loaders.get(uid);
     if (!loader) {
-      loader = new DataLoader((ids) => loadMany(strapi, uid, fields, query, ids), {
+      loader = new DataLoader((wanted) => loadMany(strapi, uid, wanted), {
         // Gather every parent of the list: their resolvers reach here over several ticks.
         batchScheduleFn: (callback) => setImmediate(callback),
+        cacheKeyFn: ({ id, field, queryKey }) => `${field}\u0000${queryKey}\u0000${id}`,
       });
-      loaders.set(key, loader);
+      loaders.set(uid, loader);
     }
-    return loader.load(entity.id).then((related) => {
+    const wanted = { id: entity.id, field: fields, query, queryKey: keyOf(populate, query) };
+    return loader.load(wanted).then((related) => {
       if (!Array.isArray(related)) return related;
       const start = offset ?? 0;
       return related.slice(start, limit === undefined || limit < 0 ? undefined : start + limit);
@@ -71,19 +83,56 @@ export function batchRelationLoads(strapi: Core.Strapi) {
   };
 }
 
-async function loadMany(
-  strapi: Core.Strapi,
-  uid: string,
-  field: string,
-  query: Record<string, unknown>,
-  ids: readonly Entity['id'][],
-): Promise<unknown[]> {
-  const rows = (await strapi.db.query(uid as never).findMany({
-    select: ['id'],
-    where: { id: { $in: [...ids] } },
-    populate: { [field]: Object.keys(query).length > 0 ? query : true },
-  })) as Record<string, unknown>[];
-  const byId = new Map(rows.map((row) => [row.id, row[field]]));
+/** The JSON of a query, once per query object (the entries of a list share theirs). */
+const queryKeys = new WeakMap<object, string>();
+function keyOf(populate: unknown, query: Record<string, unknown>): string {
+  if (typeof populate !== 'object' || populate === null) return JSON.stringify(query);
+  let key = queryKeys.get(populate);
+  if (key === undefined) queryKeys.set(populate, (key = JSON.stringify(query)));
+  return key;
+}
+
+/**
+ * The relations of a batch in as few statements as the database layer allows: the parents once,
+ * with every relation asked populated, and one statement per relation. A relation asked with two
+ * different queries (aliases with other arguments) takes a second round.
+ */
+async function loadMany(strapi: Core.Strapi, uid: string, wanted: readonly Wanted[]): Promise<unknown[]> {
+  const groups = new Map<string, Wanted[]>();
+  for (const item of wanted) {
+    const group = `${item.field}\u0000${item.queryKey}`;
+    const list = groups.get(group);
+    if (list) list.push(item);
+    else groups.set(group, [item]);
+  }
+  const rounds: Map<string, Wanted[]>[] = [];
+  for (const list of groups.values()) {
+    const field = list[0].field;
+    let round = rounds.find((candidate) => !candidate.has(field));
+    if (!round) rounds.push((round = new Map()));
+    round.set(field, list);
+  }
+
+  const found = new Map<string, unknown>();
+  for (const round of rounds) {
+    const ids = new Set<Entity['id']>();
+    const populate: Record<string, unknown> = {};
+    for (const [field, list] of round) {
+      const { query } = list[0];
+      populate[field] = Object.keys(query).length > 0 ? query : true;
+      for (const item of list) ids.add(item.id);
+    }
+    const rows = (await strapi.db.query(uid as never).findMany({
+      select: ['id'],
+      where: { id: { $in: [...ids] } },
+      populate,
+    })) as Record<string, unknown>[];
+    for (const [field, list] of round)
+      for (const row of rows) found.set(`${field}\u0000${list[0].queryKey}\u0000${row.id}`, row[field]);
+  }
   // As Strapi's load: null for a parent that no longer exists.
-  return ids.map((id) => (byId.has(id) ? byId.get(id) : null));
+  return wanted.map(({ id, field, queryKey }) => {
+    const key = `${field}\u0000${queryKey}\u0000${id}`;
+    return found.has(key) ? found.get(key) : null;
+  });
 }
