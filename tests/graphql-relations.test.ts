@@ -131,4 +131,10 @@ describe('GraphQL relations prepared once per field', () => {
     expect(funders).toMatch(/"t0"\."id", "t0"\."name", "t0"\."slug"/);
     expect(funders).not.toContain('"t0".*');
   });
+
+  it('are sent with Cache-Control: no-store (Apollo cache-control plugin off)', async () => {
+    const response = await app.http().post('/graphql').send({ query: QUERIES.listWithRelations });
+    expect(response.status).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
 });

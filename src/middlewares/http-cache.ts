@@ -3,6 +3,8 @@
  * Cache-Control `public` for anonymous readers (websites, proxies) or `private` for anyone
  * authenticated (drafts, per-user answers). A matching If-None-Match answers 304 with no body.
  * The ETag is the body's hash, so any change to content that a response shows changes its ETag.
+ * GraphQL answers are `no-store` (what Apollo's cache-control plugin sent before it was turned
+ * off in config/plugins.ts).
  */
 import type { Core } from '@strapi/strapi';
 import etag from 'etag';
@@ -17,12 +19,17 @@ export interface HttpCacheConfig {
 }
 
 const isContentApi = (path: string) => path.startsWith('/api/') || path === '/api';
+const GRAPHQL = '/graphql';
 
 export default (config: HttpCacheConfig): Core.MiddlewareHandler => {
   const maxAge = config.maxAge ?? 0;
   const publicPolicy = maxAge > 0 ? `public, max-age=${maxAge}` : 'public, no-cache';
   return async (ctx, next) => {
     await next();
+    if (ctx.path === GRAPHQL) {
+      if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
+      return;
+    }
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || !isContentApi(ctx.path))
       return;
     if (
