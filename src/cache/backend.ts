@@ -2,7 +2,7 @@
  * Where cached responses and the content generation live: in this process (default) or in Redis
  * (REDIS_URL), so that several server instances share both.
  *
- * The generation is a counter that every write bumps (src/cache/invalidation.ts). An entry is
+ * The generation is a counter that every write bumps (src/cache/index.ts). An entry is
  * stored with the generation read *before* its response was computed and is served only while the
  * generation is still that one: a write therefore invalidates every entry at once, on every
  * instance, with no list of keys to find. When Redis cannot be reached, reads answer `undefined`
