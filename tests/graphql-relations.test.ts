@@ -3,19 +3,15 @@
  * arguments answer exactly what Strapi's per-entry resolvers answer, for every caller.
  */
 import { SHARING_DISABLED } from '../src/graphql/shared-relations';
+import { createCallers, type Callers } from './support/callers';
 import { startStrapi, type TestApp } from './support/strapi';
-import { bearer, createApiUser, type ApiUser } from './support/users';
 
 let app: TestApp;
-let editor: ApiUser;
-let tokenHeaders: Record<string, string>;
+let callers: Callers;
 
 beforeAll(async () => {
   app = await startStrapi({ env: { RESPONSE_CACHE: 'false' } });
-  editor = await createApiUser(app, 'editor');
-  const { createReadOnlyToken } = await import('../src/permissions/tokens');
-  const token = await createReadOnlyToken(app.strapi, { name: 'GraphQL relations test', days: 1 });
-  tokenHeaders = { Authorization: `Bearer ${token.accessKey}` };
+  callers = await createCallers(app, 'GraphQL relations test');
 });
 
 afterAll(async () => {
@@ -64,10 +60,8 @@ async function bothWays(query: string, headers: Record<string, string> = {}) {
 }
 
 describe('GraphQL relations prepared once per field', () => {
-  const callers = () => ({ anonymous: {}, editor: bearer(editor), token: tokenHeaders });
-
   it.each(Object.entries(QUERIES))('answer %s as Strapi does, for every caller', async (_name, query) => {
-    for (const headers of Object.values(callers())) {
+    for (const headers of Object.values(callers.headers)) {
       const { strapi, shared } = await bothWays(query, headers);
       expect(strapi.status).toBe(200);
       expect(strapi.body.errors).toBeUndefined();
@@ -78,7 +72,7 @@ describe('GraphQL relations prepared once per field', () => {
   });
 
   it('answer drafts and published entries to an editor as Strapi does', async () => {
-    const { strapi, shared } = await bothWays(DRAFTS, bearer(editor));
+    const { strapi, shared } = await bothWays(DRAFTS, callers.headers.editor);
     expect(strapi.body.errors).toBeUndefined();
     const { drafts, published } = strapi.body.data;
     expect(drafts.length).toBeGreaterThan(5);

@@ -9,8 +9,8 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { delegatedCalls, strapiOutputSanitizer } from '../src/sanitize/output';
+import { createCallers, type Callers } from './support/callers';
 import { startStrapi, type TestApp } from './support/strapi';
-import { bearer, createApiUser, type ApiUser } from './support/users';
 
 type Sanitize = (data: unknown, schema: unknown, options?: { auth?: unknown }) => Promise<unknown>;
 type Call = { data: unknown; schema: { uid: string }; options: { auth?: unknown } };
@@ -38,15 +38,11 @@ function copy<T>(value: T): T {
 }
 
 let app: TestApp;
-let editor: ApiUser;
-let tokenHeaders: Record<string, string>;
+let callers: Callers;
 
 beforeAll(async () => {
   app = await startStrapi({ env: { RESPONSE_CACHE: 'false' } });
-  editor = await createApiUser(app, 'editor');
-  const { createReadOnlyToken } = await import('../src/permissions/tokens');
-  const token = await createReadOnlyToken(app.strapi, { name: 'Sanitizer test', days: 1 });
-  tokenHeaders = { Authorization: `Bearer ${token.accessKey}` };
+  callers = await createCallers(app, 'Sanitizer test');
 });
 
 afterAll(async () => {
@@ -73,10 +69,10 @@ async function recordTraffic(): Promise<Call[]> {
     return (installed as unknown as Sanitize)(data, schema, options);
   }) as never;
   try {
-    for (const headers of [{}, bearer(editor), tokenHeaders]) {
+    for (const headers of Object.values(callers.headers)) {
       for (const path of REST_PATHS) expect((await app.http().get(path).set(headers)).status).toBe(200);
     }
-    expect((await app.http().get('/api/users/me').set(bearer(editor))).status).toBe(200);
+    expect((await app.http().get('/api/users/me').set(callers.headers.editor)).status).toBe(200);
   } finally {
     sanitize.output = installed;
   }
@@ -308,7 +304,7 @@ describe('remembered query checks', () => {
       expect(withoutGrant.status).toBe(200);
       expect(withoutGrant.body.data.some((project: object) => 'funders' in project)).toBe(false);
       // An authenticated caller is not served the anonymous answer.
-      const asEditor = await app.http().get(projectsWithFunders).set(bearer(editor));
+      const asEditor = await app.http().get(projectsWithFunders).set(callers.headers.editor);
       expect(hasFunders(asEditor.body)).toBe(true);
     } finally {
       await permissions.create({ data: { action: grant.action, role: grant.role.id } });

@@ -11,8 +11,8 @@
  * wrapper (relations carry an auth scope there).
  */
 import type { Core } from '@strapi/strapi';
-import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { whenSchemaBuilt, type Extension } from './schema-built';
+import type { GraphQLSchema } from 'graphql';
+import { modelTypes, whenSchemaBuilt, type Extension } from './schema-built';
 
 const WRAPPED_TYPES = new Set(['relation', 'media', 'component', 'dynamiczone']);
 
@@ -20,17 +20,10 @@ export function resolvePlainFieldsDirectly(strapi: Core.Strapi) {
   whenSchemaBuilt(strapi, (schema, extension) => unwrapPlainFields(strapi, schema, extension));
 }
 
+type Model = { modelType: string; attributes: Record<string, { type: string }> };
+
 function unwrapPlainFields(strapi: Core.Strapi, schema: GraphQLSchema, extension: Extension) {
-  const { naming } = strapi.plugin('graphql').service('utils');
-  const models = [...Object.values(strapi.contentTypes), ...Object.values(strapi.components)] as {
-    modelType: string;
-    attributes: Record<string, { type: string }>;
-  }[];
-  for (const model of models) {
-    const typeName: string =
-      model.modelType === 'component' ? naming.getComponentName(model) : naming.getTypeName(model);
-    const type = schema.getType(typeName);
-    if (!(type instanceof GraphQLObjectType)) continue;
+  for (const { model, typeName, type } of modelTypes<Model>(strapi, schema)) {
     const fields = type.getFields();
     const plain = Object.entries(model.attributes)
       .filter(([, attribute]) => !WRAPPED_TYPES.has(attribute.type))

@@ -1,6 +1,6 @@
 /** Runs callbacks on Strapi's GraphQL schema once it is built, with the extension it was built from. */
 import type { Core } from '@strapi/strapi';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
 
 export interface Extension {
   resolvers?: Record<string, Record<string, unknown>>;
@@ -34,4 +34,27 @@ export function whenSchemaBuilt(strapi: Core.Strapi, callback: Callback): void {
     for (const run of list) run(schema, extension);
     return schema;
   };
+}
+
+export interface ModelType<M> {
+  model: M;
+  typeName: string;
+  type: GraphQLObjectType;
+}
+
+/** Every content type and component with its object type in `schema`. */
+export function modelTypes<M extends { modelType: string }>(strapi: Core.Strapi, schema: GraphQLSchema) {
+  const { naming } = strapi.plugin('graphql').service('utils');
+  const models = [
+    ...Object.values(strapi.contentTypes),
+    ...Object.values(strapi.components),
+  ] as unknown as M[];
+  const found: ModelType<M>[] = [];
+  for (const model of models) {
+    const typeName: string =
+      model.modelType === 'component' ? naming.getComponentName(model) : naming.getTypeName(model);
+    const type = schema.getType(typeName);
+    if (type instanceof GraphQLObjectType) found.push({ model, typeName, type });
+  }
+  return found;
 }

@@ -28,7 +28,7 @@ import {
 } from 'graphql';
 import { plainDataKey } from '../sanitize/query';
 import { withLoadsSeen, type LoadCall } from './batch-relations';
-import { whenSchemaBuilt, type Extension } from './schema-built';
+import { modelTypes, whenSchemaBuilt, type Extension } from './schema-built';
 
 type Resolver = GraphQLFieldResolver<unknown, unknown>;
 type Attribute = { type: string; relation?: string; target?: string };
@@ -93,13 +93,7 @@ function rootKey(info: GraphQLResolveInfo): string {
 
 export function shareRelationPreparation(strapi: Core.Strapi) {
   whenSchemaBuilt(strapi, (schema, extension: Extension) => {
-    const { naming } = strapi.plugin('graphql').service('utils');
-    const models = [...Object.values(strapi.contentTypes), ...Object.values(strapi.components)] as Model[];
-    for (const model of models) {
-      const typeName: string =
-        model.modelType === 'component' ? naming.getComponentName(model) : naming.getTypeName(model);
-      const type = schema.getType(typeName);
-      if (!(type instanceof GraphQLObjectType)) continue;
+    for (const { model, typeName, type } of modelTypes<Model>(strapi, schema)) {
       const fields = type.getFields();
       for (const [name, attribute] of Object.entries(model.attributes)) {
         if (attribute.type !== 'relation' || !attribute.target || attribute.relation?.startsWith('morph'))

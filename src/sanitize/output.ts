@@ -162,17 +162,11 @@ export function createOnePassSanitizer(strapi: Core.Strapi): {
         continue;
       }
       const value = copy[key];
-      if (rule.kind === 'relation') {
-        if (rule.checked && readable(rule.scope) === false) {
-          delete copy[key];
-          continue;
-        }
-        if (value == null) continue;
-        const target = rule.model();
-        copy[key] = Array.isArray(value)
-          ? value.map((item) => pass(item, target, readable))
-          : pass(value, target, readable);
-      } else if (rule.kind === 'nested') {
+      if (rule.kind === 'relation' && rule.checked && readable(rule.scope) === false) {
+        delete copy[key];
+        continue;
+      }
+      if (rule.kind === 'relation' || rule.kind === 'nested') {
         if (value == null) continue;
         const target = rule.model();
         copy[key] = Array.isArray(value)
