@@ -26,6 +26,8 @@ const QUERIES = {
     site { name projects(filters: { foundedYear: { gt: 1990 } }, sort: "title") { title } } } }`,
   aliasesWithOtherArguments: `{ projects(pagination: { pageSize: 50 }) {
     title up: funders(sort: "name:asc") { name } down: funders(sort: "name:desc") { name slug } } }`,
+  aliasesWithOtherSelections: `{ projects(pagination: { pageSize: 50 }) {
+    title a: site { name } b: site { slug documentId } } }`,
   fragmentsAndTypename: `{ projects(pagination: { pageSize: 50 }) {
     title site { __typename ... on Site { name } } funders { ...F } } }
     fragment F on Funder { slug kind }`,

@@ -155,7 +155,9 @@ function shared(
 
     let byKey = preparations.get(context);
     if (!byKey) preparations.set(context, (byKey = new Map()));
-    const key = `${info.parentType.name}.${info.fieldName}|${rootKey(info)}|${argsKey}`;
+    // The columns are part of the key: two aliases with the same arguments may select others.
+    const columns = columnsOf(info);
+    const key = `${info.parentType.name}.${info.fieldName}|${rootKey(info)}|${argsKey}|${columns ?? '*'}`;
     const prepared = byKey.get(key);
     if (prepared)
       return prepared.then((call) =>
@@ -166,7 +168,6 @@ function shared(
     let seen!: (call: LoadCall | undefined) => void;
     const preparation = new Promise<LoadCall | undefined>((resolve) => (seen = resolve));
     byKey.set(key, preparation);
-    const columns = columnsOf(info);
     const result = withLoadsSeen(
       (call) => {
         if (call.entity !== parent || call.fields !== field) return undefined;
