@@ -57,11 +57,13 @@ export function plainDataKey(value: unknown): string | undefined {
   return `${prototype === null ? 'n' : ''}{${parts.join(',')}}`;
 }
 
-/** A deep copy of plain data, prototypes (plain or null) kept. */
+/** A deep copy of plain data, prototypes (plain or null) kept; anything else is shared as it is. */
 function copyOf<T>(value: T): T {
   if (Array.isArray(value)) return value.map(copyOf) as T;
   if (typeof value !== 'object' || value === null) return value;
-  const copy = Object.create(Object.getPrototypeOf(value));
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const copy = Object.create(prototype);
   for (const [name, item] of Object.entries(value)) copy[name] = copyOf(item);
   return copy;
 }
@@ -102,7 +104,11 @@ export function memoizeAnonymousQueryChecks(strapi: Core.Strapi): void {
       if (!answer) {
         answer = check(query, schema, options);
         answers.set(key, answer);
-        answer.catch(() => answers.delete(key));
+        // Kept only when it is plain data, which copyOf copies whole.
+        answer.then(
+          (value) => value !== undefined && plainDataKey(value) === undefined && answers.delete(key),
+          () => answers.delete(key),
+        );
       }
       return copyOf(await answer);
     };
