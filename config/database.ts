@@ -20,6 +20,9 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
           password: env('DATABASE_PASSWORD', ''),
           ssl: ssl ? { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) } : false,
           schema: env('DATABASE_SCHEMA', 'public'),
+          // No statement may hold a connection for long: a costly query is cancelled by PostgreSQL
+          // (the request answers 503) instead of keeping the pool from everyone else.
+          statement_timeout: env.int('DATABASE_STATEMENT_TIMEOUT', 15000),
         },
         pool: {
           min: env.int('DATABASE_POOL_MIN', 0),

@@ -12,6 +12,9 @@ import { registerTimelineQuery } from './graphql/timeline';
 import { localeFallback } from './i18n/fallback';
 import { applyAdminRoles, applyContentApiPermissions } from './permissions/apply';
 import { publicationRules } from './permissions/publication';
+import { adminWriteRules } from './security/admin-writes';
+import { publishedOnlyForReaders } from './security/published-only';
+import { assertReadOnlyTokensLimited, limitReadOnlyTokens } from './security/read-only-tokens';
 import { sanitizeOutputInOnePass } from './sanitize/output';
 import { memoizeAnonymousQueryChecks } from './sanitize/query';
 import { seedIfEmpty } from './seed';
@@ -19,11 +22,20 @@ import { documentRules } from './validation/document-rules';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
-    // Document Service middlewares: they hold for REST, GraphQL and the admin panel alike.
+    // Document Service middlewares: they hold for REST, GraphQL and the admin panel alike. They run
+    // in this order: the rules of the data first (a broken rule is a 400 whoever writes), then who
+    // may do what (content API, then admin roles), then the locale fallback, which rewrites reads
+    // that the rules before it have already restricted, and last the reads without a transaction,
+    // which must wrap only the call that really reaches the database.
     strapi.documents.use(documentRules);
     strapi.documents.use(publicationRules(strapi));
+    strapi.documents.use(adminWriteRules(strapi));
     strapi.documents.use(localeFallback(strapi));
     strapi.documents.use(readsWithoutTransaction(strapi));
+    // Beneath the Document Service: readers who may not read drafts see published rows along every
+    // relation path; read-only API tokens read what the public role reads.
+    publishedOnlyForReaders(strapi);
+    limitReadOnlyTokens(strapi);
     registerTimelineQuery(strapi);
     // Reads cost what the database costs: see src/cache and src/graphql/batch-relations.ts.
     registerCache(strapi);
@@ -36,6 +48,7 @@ export default {
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await assertReadOnlyTokensLimited(strapi);
     await ensureIndexes(strapi);
     await ensureLocales(strapi);
     await applyContentApiPermissions(strapi);

@@ -3,6 +3,7 @@
  * shape `{ data: null, error: { status, name, message, details } }` with the right status:
  * - a value PostgreSQL cannot read as its column's type (`filters[foundedYear][$eq]=abc`): 400;
  * - a malformed JSON body (400) or an oversize one (413), raised by the body parser;
+ * - a statement cancelled by PostgreSQL's `statement_timeout` (DATABASE_STATEMENT_TIMEOUT): 503;
  * - the database unreachable (down, restarting, pool exhausted): 503 at once, so callers retry
  *   instead of waiting; the pool reconnects by itself when the database returns. Strapi's own
  *   authentication swallows database errors into a 401, so while the pool cannot open a
@@ -59,18 +60,16 @@ export const isDatabaseUnavailable = (error: MaybeDbError): boolean =>
   error.name === 'KnexTimeoutError' ||
   /Connection terminated|Timeout acquiring a connection/i.test(error.message ?? '');
 
-function unavailable(ctx: { status: number; body: unknown; set(name: string, value: string): void }) {
+/** SQLSTATE 57014: the statement was cancelled (here: it ran longer than statement_timeout). */
+const isCancelled = (error: MaybeDbError) => error.code === '57014';
+
+function unavailable(
+  ctx: { status: number; body: unknown; set(name: string, value: string): void },
+  message = 'The database is unavailable; retry in a few seconds',
+) {
   ctx.status = 503;
   ctx.set('Retry-After', '5');
-  ctx.body = {
-    data: null,
-    error: {
-      status: 503,
-      name: 'ServiceUnavailableError',
-      message: 'The database is unavailable; retry in a few seconds',
-      details: {},
-    },
-  };
+  ctx.body = { data: null, error: { status: 503, name: 'ServiceUnavailableError', message, details: {} } };
 }
 
 async function databaseAnswers(strapi: Core.Strapi): Promise<boolean> {
@@ -113,6 +112,10 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
       }
     } catch (caught) {
       const error = caught as MaybeDbError;
+      if (isCancelled(error)) {
+        unavailable(ctx, 'The query took too long and was cancelled; narrow it or retry later');
+        return;
+      }
       if (isDatabaseUnavailable(error) || databaseDown()) {
         unavailable(ctx);
         return;

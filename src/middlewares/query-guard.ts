@@ -9,7 +9,10 @@
  *   (Filter values are data: searching for the word "constructor" stays possible.)
  * - parameters that take one string given as an object or a list (`_q[createdBy][email]=x`
  *   answered 500 in Strapi 5.54);
- * - `$between` without exactly two values (knex threw, answered 500).
+ * - `$between` without exactly two values (knex threw, answered 500);
+ * - lists longer than the query parser takes (`filters[title][$in][200]=x`, an `$or` of more than
+ *   100 branches): qs turns them into objects with numeric keys, which Strapi then dropped
+ *   silently, answering every row instead of the filtered ones.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -61,6 +64,20 @@ function checkBetween(filters: unknown, depth = 0): void {
   }
 }
 
+/** The query parser's list limit (strapi::query's qs `arrayLimit`): longer lists become objects. */
+const MAX_LIST = 100;
+
+function checkLists(value: unknown, depth = 0): void {
+  if (depth > 20 || !value || typeof value !== 'object') return;
+  if (!Array.isArray(value) && Object.keys(value).some((key) => /^\d+$/.test(key))) {
+    throw new errors.ValidationError(`Invalid filters: a list may hold at most ${MAX_LIST} values`, {
+      source: 'query',
+      param: 'filters',
+    });
+  }
+  for (const child of Object.values(value)) checkLists(child, depth + 1);
+}
+
 function checkPagination(pagination: unknown) {
   if (!pagination || typeof pagination !== 'object') return;
   for (const [key, value] of Object.entries(pagination)) {
@@ -103,6 +120,7 @@ export default (): Core.MiddlewareHandler => async (ctx, next) => {
     }
     checkPagination(query.pagination);
     checkBetween(query.filters);
+    checkLists(query.filters);
   }
   await next();
 };

@@ -1,4 +1,7 @@
-/** Applies ./table.ts at boot, idempotently: creates missing roles and grants, removes nothing. */
+/**
+ * Applies ./table.ts at boot, idempotently: creates missing roles and grants; removes only the
+ * grants a role's `revoked` list names (security: hand-made grants are otherwise kept).
+ */
 import type { Core } from '@strapi/strapi';
 import { ADMIN_ROLES, CONTENT_API_ROLES, type AdminRole } from './table';
 
@@ -23,6 +26,13 @@ export async function applyContentApiPermissions(strapi: Core.Strapi): Promise<v
       await strapi.db.query(PERMISSION_UID).create({ data: { action, role: role.id } });
     }
     if (missing.length > 0) strapi.log.info(`[permissions] ${spec.type}: granted ${missing.length} actions`);
+    const revoked = (spec.revoked ?? []).filter((action) => have.has(action));
+    if (revoked.length > 0) {
+      await strapi.db
+        .query(PERMISSION_UID)
+        .deleteMany({ where: { role: role.id, action: { $in: revoked } } });
+      strapi.log.info(`[permissions] ${spec.type}: revoked ${revoked.join(', ')}`);
+    }
   }
 }
 

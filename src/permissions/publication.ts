@@ -1,10 +1,16 @@
 /**
  * What the content API (REST and GraphQL) may see and do with draft & publish, enforced once for
  * every type as a Document Service middleware:
- * - reads return published content only, whatever `status` a query asks for, except for the
- *   editor role, whose drafts are its work;
+ * - reads return published content only, whatever `status` a query asks for, on every type (a
+ *   type without draft & publish passed `status` on to what it populates), except for the editor
+ *   role, whose drafts are its work; relations are restricted beneath, in
+ *   ../security/published-only.ts;
  * - writes land as drafts, whatever the role (Strapi 5's REST create and update publish by
  *   default; GraphQL mutations take a `status`); publishing is the admin panel's job;
+ * - a write to a type without draft & publish would be live at once: refused (400 for no role
+ *   is granted one; this is the second lock);
+ * - deleting a document that has a published version would change the public site: refused;
+ *   a draft that was never published may be deleted;
  * - publish, unpublish and discard actions are refused.
  * The admin panel (Content Manager) is not a content API route and is governed by admin RBAC.
  */
@@ -23,6 +29,7 @@ interface RequestState {
 }
 
 const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
+const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'clone']);
 const PUBLISHING_ACTIONS = new Set(['publish', 'unpublish', 'discardDraft']);
 
 /** The current request's state when it came through a content API route, else undefined. */
@@ -31,27 +38,58 @@ export function contentApiState(strapi: Core.Strapi): RequestState['state'] | un
   return ctx?.state?.route?.info?.type === 'content-api' ? ctx.state : undefined;
 }
 
-const mayReadDrafts = (state: NonNullable<RequestState['state']>): boolean =>
+/** Whether the caller of a content API request may read drafts: the editor role only. */
+export const mayReadDrafts = (state: NonNullable<RequestState['state']>): boolean =>
   state.auth?.strategy?.name === 'users-permissions' && state.user?.role?.type === DRAFT_READER_ROLE;
 
 export function publicationRules(strapi: Core.Strapi): Modules.Documents.Middleware.Middleware {
   return async (context, next) => {
-    if (!context.contentType.options?.draftAndPublish) return next();
     const state = contentApiState(strapi);
     if (!state) return next();
+    const params = context.params as { status?: string; documentId?: string; locale?: string };
+    const draftAndPublish = Boolean(context.contentType.options?.draftAndPublish);
 
-    const params = context.params as { status?: string };
     if (params.status !== undefined && params.status !== 'draft' && params.status !== 'published') {
       throw new errors.ValidationError(`Invalid status "${String(params.status)}": use draft or published`);
+    }
+    if (READ_ACTIONS.has(context.action)) {
+      if (!mayReadDrafts(state)) params.status = 'published';
+      return next();
+    }
+    // Users (registration, profile) and uploads are their plugins' business.
+    if (!context.uid.startsWith('api::')) return next();
+    if (!WRITE_ACTIONS.has(context.action) && !PUBLISHING_ACTIONS.has(context.action)) return next();
+    if (!draftAndPublish) {
+      throw new errors.ForbiddenError(
+        `${context.contentType.info.displayName} has no drafts: it is edited in the admin panel only`,
+      );
     }
     if (PUBLISHING_ACTIONS.has(context.action)) {
       throw new errors.ForbiddenError('Publishing is done in the admin panel, not through the content API');
     }
-    if (context.action === 'create' || context.action === 'update') {
-      params.status = 'draft';
-    } else if (READ_ACTIONS.has(context.action) && !mayReadDrafts(state)) {
-      params.status = 'published';
+    if (context.action === 'delete') {
+      if (await hasPublishedVersion(strapi, context.uid, params.documentId, params.locale)) {
+        throw new errors.ForbiddenError(
+          'This document is published: unpublish or delete it in the admin panel, not through the content API',
+        );
+      }
+      return next();
     }
+    params.status = 'draft';
     return next();
   };
+}
+
+/** Whether `documentId` has a published version in `locale` (any locale for `*` or none given). */
+async function hasPublishedVersion(
+  strapi: Core.Strapi,
+  uid: string,
+  documentId: string | undefined,
+  locale: string | undefined,
+): Promise<boolean> {
+  if (!documentId) return false;
+  const where: Record<string, unknown> = { documentId, publishedAt: { $notNull: true } };
+  if (locale && locale !== '*') where.locale = locale;
+  const found = await strapi.db.query(uid as never).count({ where });
+  return found > 0;
 }

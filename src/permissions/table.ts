@@ -5,8 +5,17 @@
  */
 import { LOCALE_CODES, DEFAULT_LOCALE } from '../bootstrap/locales';
 
-/** Collection types that the public reads and the editor role writes. */
+/** Collection types that the public reads. */
 export const EDITABLE_TYPES = ['project', 'service', 'enterprise', 'site', 'funder'] as const;
+/**
+ * The editor role writes only types with draft & publish: its writes are drafts, which the public
+ * never sees. A write to a site or a funder (no drafts) would be live at once, so those are edited
+ * in the admin panel only (where publishing is a granted right).
+ */
+export const DRAFT_TYPES = ['project', 'service', 'enterprise'] as const;
+const TYPES_WITHOUT_DRAFTS = EDITABLE_TYPES.filter(
+  (name) => !(DRAFT_TYPES as readonly string[]).includes(name),
+);
 
 const READ = ['find', 'findOne'] as const;
 const WRITE = ['create', 'update', 'delete'] as const;
@@ -29,6 +38,8 @@ export interface ContentApiRole {
   name: string;
   description: string;
   actions: string[];
+  /** Removed at boot if granted (by hand or by an earlier version of this table). */
+  revoked?: string[];
 }
 
 export const CONTENT_API_ROLES: ContentApiRole[] = [
@@ -48,7 +59,8 @@ export const CONTENT_API_ROLES: ContentApiRole[] = [
     type: 'editor',
     name: 'Editor',
     description: 'Front-end editing tools: create, update and delete content; drafts stay drafts.',
-    actions: [...PUBLIC_READS, 'plugin::users-permissions.user.me', ...actions(EDITABLE_TYPES, WRITE)],
+    actions: [...PUBLIC_READS, 'plugin::users-permissions.user.me', ...actions(DRAFT_TYPES, WRITE)],
+    revoked: [...actions(TYPES_WITHOUT_DRAFTS, WRITE), ...actions(['organisation'], ['update', 'delete'])],
   },
 ];
 

@@ -1,0 +1,161 @@
+/**
+ * Admin roles hold whichever locale or side a write comes through (Document Service middleware,
+ * admin panel requests only).
+ *
+ * Strapi's Content Manager checks a role's locales and conditions on an entry that exists; it does
+ * not on what it creates (`permissionChecker.cannot.create()` is asked without the entry), and
+ * i18n copies the fields that are not localized (`foundedYear`, `kind`...) from the version being
+ * written into every other locale. So a Translator (de, lb, en) could create an entry in French,
+ * create a site (live at once: no drafts) and attach it to the organisation, or change the French
+ * draft's shared fields through a German save; a Project coordinator ("own entries only") could add
+ * a locale to someone else's entry and so change its shared fields. The rules here:
+ * - a new document starts in the default locale: its creator needs `create` there;
+ * - a new locale of an existing document needs `create` in that locale, judged on the document
+ *   (its creator, for "is creator" conditions);
+ * - changing a field that is not localized, or a relation, needs `update` on every other existing
+ *   version of the document (they all change, or become inconsistent with it); a field sent with
+ *   its current value is no change.
+ * Roles that hold these rights everywhere (Communication, super admins) are not affected.
+ */
+import type { Core, Modules } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { isDeepStrictEqual } from 'node:util';
+import { DEFAULT_LOCALE } from '../bootstrap/locales';
+import { relationIsCleared, relationIsSet } from '../validation/document-rules';
+
+type Entity = Record<string, unknown> & { locale?: string; createdBy?: { id: number } | null };
+interface Checker {
+  can: { create(entity?: Entity): boolean; update(entity?: Entity): boolean };
+}
+interface AdminState {
+  route?: { info?: { type?: string } };
+  userAbility?: unknown;
+  user?: { id: number };
+}
+type Attribute = { type: string; component?: string; repeatable?: boolean };
+
+/** Set by Strapi itself on every save (the Content Manager adds the creator and editor). */
+const SYSTEM_FIELDS = new Set(['createdBy', 'updatedBy', 'localizations', 'locale', 'publishedAt']);
+
+/** The admin request being served, when it is one with a user's abilities. */
+function adminState(strapi: Core.Strapi): AdminState | undefined {
+  const ctx = strapi.requestContext.get() as { state?: AdminState } | undefined;
+  const state = ctx?.state;
+  return state?.route?.info?.type === 'admin' && state.userAbility && state.user ? state : undefined;
+}
+
+const forbidden = (message: string) => new errors.ForbiddenError(message);
+
+/** Drops the keys that identify stored rows (ids), so that values compare as content. */
+function comparable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => !['id', 'documentId', '__temp_key__', '__component'].includes(key))
+        .map(([key, child]) => [key, comparable(child)]),
+    );
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return value ?? null;
+}
+
+/** Whether `sent` differs from `stored` on the keys it sends (components: on the fields it sends). */
+function differs(sent: unknown, stored: unknown): boolean {
+  const a = comparable(sent);
+  const b = comparable(stored);
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const storedRecord = b as Record<string, unknown>;
+    return Object.entries(a).some(([key, value]) => !isDeepStrictEqual(value, storedRecord[key] ?? null));
+  }
+  return !isDeepStrictEqual(a, b);
+}
+
+/** Names of the shared fields and relations that `data` changes relative to `stored`. */
+function sharedChanges(
+  strapi: Core.Strapi,
+  uid: string,
+  data: Record<string, unknown>,
+  stored: Entity | undefined,
+): string[] {
+  const model = strapi.getModel(uid as never) as unknown as { attributes: Record<string, Attribute> };
+  const shared = new Set<string>(
+    strapi.plugin('i18n').service('content-types').getNonLocalizedAttributes(model),
+  );
+  const changed: string[] = [];
+  for (const [name, value] of Object.entries(data)) {
+    const attribute = model.attributes[name];
+    if (!attribute || SYSTEM_FIELDS.has(name)) continue;
+    if (attribute.type === 'relation') {
+      if (relationIsSet(value) || relationIsCleared(value)) changed.push(name);
+    } else if (shared.has(name) && differs(value, stored?.[name])) {
+      changed.push(name);
+    }
+  }
+  return changed;
+}
+
+/** The draft versions of a document, every locale, with their creator and shared fields. */
+async function draftVersions(strapi: Core.Strapi, uid: string, documentId: string): Promise<Entity[]> {
+  const model = strapi.getModel(uid as never) as unknown as {
+    attributes: Record<string, Attribute>;
+    options?: { draftAndPublish?: boolean };
+  };
+  const populate: Record<string, unknown> = { createdBy: { select: ['id'] } };
+  for (const [name, attribute] of Object.entries(model.attributes))
+    if (attribute.type === 'component') populate[name] = true;
+  const where: Record<string, unknown> = { documentId };
+  if (model.options?.draftAndPublish) where.publishedAt = { $null: true };
+  return strapi.db.query(uid as never).findMany({ where, populate }) as Promise<Entity[]>;
+}
+
+export function adminWriteRules(strapi: Core.Strapi): Modules.Documents.Middleware.Middleware {
+  return async (context, next) => {
+    if (context.action !== 'create' && context.action !== 'update') return next();
+    if (!context.uid.startsWith('api::')) return next();
+    const state = adminState(strapi);
+    if (!state) return next();
+
+    const checker: Checker = strapi
+      .plugin('content-manager')
+      .service('permission-checker')
+      .create({ userAbility: state.userAbility, model: context.uid });
+    const params = context.params as {
+      documentId?: string;
+      locale?: string;
+      data?: Record<string, unknown>;
+    };
+    const locale = params.locale ?? DEFAULT_LOCALE;
+    const data = params.data ?? {};
+    const versions = params.documentId ? await draftVersions(strapi, context.uid, params.documentId) : [];
+
+    if (versions.length === 0) {
+      // A new document: it starts in the default locale, created by this user.
+      const entry = { locale: DEFAULT_LOCALE, createdBy: { id: state.user!.id } };
+      if (locale !== DEFAULT_LOCALE || !checker.can.create(entry))
+        throw forbidden(
+          `A new entry starts in the default locale (${DEFAULT_LOCALE}), which this role may not create`,
+        );
+      return next();
+    }
+
+    const own = versions.find((version) => version.locale === locale);
+    const reference = own ?? versions.find((version) => version.locale === DEFAULT_LOCALE) ?? versions[0];
+    if (!own && !checker.can.create({ ...reference, locale }))
+      throw forbidden(`This role may not add the ${locale} version of this entry`);
+
+    const changed = sharedChanges(strapi, context.uid, data, reference);
+    if (changed.length > 0) {
+      const others = versions.filter((version) => version.locale !== locale);
+      const locked = others.filter((version) => !checker.can.update(version));
+      if (locked.length > 0)
+        throw forbidden(
+          `${changed.join(', ')} ${changed.length === 1 ? 'is' : 'are'} shared with the ${locked
+            .map((version) => version.locale)
+            .join(', ')} version, which this role may not edit`,
+        );
+    }
+    return next();
+  };
+}
