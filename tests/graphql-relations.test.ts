@@ -1,8 +1,8 @@
 /**
- * src/graphql/shared-relations.ts: GraphQL relation fields prepared once per request, field and
+ * src/fast-path/graphql-shared-relations.ts: GraphQL relation fields prepared once per request, field and
  * arguments answer exactly what Strapi's per-entry resolvers answer, for every caller.
  */
-import { SHARING_DISABLED } from '../src/graphql/shared-relations';
+import { SHARING_DISABLED } from '../src/fast-path/graphql-shared-relations';
 import { createCallers, type Callers } from './support/callers';
 import { startStrapi, type TestApp } from './support/strapi';
 

@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
-import { seededRandom } from './support/random';
+import { createQueryFuzzer } from './support/fuzz';
 import { startStrapi, type TestApp } from './support/strapi';
 import { bearer, createApiUser, type ApiUser } from './support/users';
 
@@ -130,9 +130,9 @@ describe('bad input gets a clear 4xx in Strapi’s error shape', () => {
   it('a write with a field of the wrong type', async () => {
     const response = await app
       .http()
-      .post('/api/sites')
+      .post('/api/services')
       .set(bearer(editor))
-      .send({ data: { name: 'X', slug: 'x', commune: ['not', 'a', 'string'] } });
+      .send({ data: { name: 'X', slug: 'x', theme: 'job-coaching', foundedYear: ['not', 'a', 'number'] } });
     expect(response.status).toBe(400);
     expect(response.body).toEqual(STRAPI_ERROR(400));
   });
@@ -436,128 +436,18 @@ describe('security headers and uploads', () => {
 });
 
 describe('fuzz: generated queries to every public route (seed 20261125)', () => {
-  const random = seededRandom(20261125);
-  const FIELDS = [
-    'title',
-    'slug',
-    'kind',
-    'foundedYear',
-    'name',
-    'commune',
-    'createdBy',
-    'password',
-    'site',
-    'funders',
-    'id',
-    'documentId',
-    'locale',
-    'updatedAt',
-    '$or',
-    '__proto__',
-    'constructor',
-  ];
-  const OPERATORS = [
-    '$eq',
-    '$ne',
-    '$lt',
-    '$gte',
-    '$in',
-    '$notIn',
-    '$contains',
-    '$startsWith',
-    '$null',
-    '$between',
-    '$foo',
-    '$or',
-    'eq',
-    '',
-  ];
-  const VALUES = [
-    '1979',
-    'abc',
-    '',
-    '-1',
-    '1e309',
-    'null',
-    'true',
-    '%',
-    "' OR 1=1 --",
-    '$2a$10$',
-    '2026-01-01',
-    '[]',
-    '{}',
-    'x'.repeat(300),
-  ];
-  const ROUTES = [
-    '/api/projects',
-    '/api/services',
-    '/api/enterprises',
-    '/api/sites',
-    '/api/funders',
-    '/api/organisation',
-    '/api/listings/projects',
-    '/api/listings/projects.csv',
-    '/api/timeline',
-    '/api/vocabulary',
-    '/api/projects/doesnotexist',
-  ];
-
-  const generatedQuery = (): string => {
-    const parts: string[] = [];
-    const count = 1 + Math.floor(random.next() * 4);
-    for (let index = 0; index < count; index += 1) {
-      const value = encodeURIComponent(random.pick(VALUES));
-      switch (
-        random.pick(['filters', 'populate', 'sort', 'fields', 'pagination', 'locale', 'status', 'other'])
-      ) {
-        case 'filters':
-          parts.push(
-            `filters[${random.pick(FIELDS)}]${random.chance(0.4) ? `[${random.pick(FIELDS)}]` : ''}[${random.pick(OPERATORS)}]=${value}`,
-          );
-          break;
-        case 'populate':
-          parts.push(
-            random.chance(0.5)
-              ? `populate=${random.pick(FIELDS)}`
-              : `populate[${random.pick(FIELDS)}][populate][${random.pick(FIELDS)}]=true`,
-          );
-          break;
-        case 'sort':
-          parts.push(
-            random.chance(0.5)
-              ? `sort=${random.pick(FIELDS)}:${random.pick(['asc', 'desc', 'sideways'])}`
-              : `sort[${random.pick(FIELDS)}][${random.pick(FIELDS)}]=${random.pick(['asc', 'desc'])}`,
-          );
-          break;
-        case 'fields':
-          parts.push(`fields[${Math.floor(random.next() * 3)}]=${random.pick(FIELDS)}`);
-          break;
-        case 'pagination':
-          parts.push(
-            `pagination[${random.pick(['page', 'pageSize', 'start', 'limit', 'withCount'])}]=${value}`,
-          );
-          break;
-        case 'locale':
-          parts.push(`locale=${random.pick(['fr', 'de', 'lb', 'en', 'xx', '*', '', 'FR'])}`);
-          break;
-        case 'status':
-          parts.push(`status=${random.pick(['draft', 'published', 'x', ''])}`);
-          break;
-        default:
-          parts.push(
-            random.chance(0.8)
-              ? `${random.pick(['kind', 'commune', 'since', 'funder', 'type', 'foundedFrom', 'page', '_q'])}=${value}`
-              : `_q[${random.pick(FIELDS)}]=${value}`,
-          );
-      }
-    }
-    return parts.join('&');
-  };
+  // Routes and field names come from the running app's schemas (tests/support/fuzz.ts).
+  let fuzzer: ReturnType<typeof createQueryFuzzer>;
+  let random: ReturnType<typeof createQueryFuzzer>['random'];
+  beforeAll(() => {
+    fuzzer = createQueryFuzzer(app.strapi, 20261125);
+    random = fuzzer.random;
+  });
 
   it('300 requests: never a 5xx, never a leak, always Strapi’s error shape on 4xx', async () => {
     const statuses: Record<number, number> = {};
     for (let index = 0; index < 300; index += 1) {
-      const url = `${random.pick(ROUTES)}?${generatedQuery()}`;
+      const url = fuzzer.restUrl();
       const response = await app.http().get(url);
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
       expect({ url, status: response.status < 500 }).toEqual({ url, status: true });

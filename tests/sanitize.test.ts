@@ -8,7 +8,7 @@
  * relations two levels deep, for every caller seen plus no caller and an empty `auth`.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { delegatedCalls, strapiOutputSanitizer } from '../src/sanitize/output';
+import { delegatedCalls, strapiOutputSanitizer } from '../src/fast-path/output-sanitizer';
 import { createCallers, type Callers } from './support/callers';
 import { startStrapi, type TestApp } from './support/strapi';
 

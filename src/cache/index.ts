@@ -92,14 +92,3 @@ export function untilNextWrite<T>(strapi: Core.Strapi, load: () => Promise<T>): 
     return value;
   };
 }
-
-/** Strapi's per-request settings, memoized until the next write. */
-export function memoizeSettings(strapi: Core.Strapi) {
-  const permissions = strapi.plugin('users-permissions').service('permission');
-  permissions.findPublicPermissions = untilNextWrite(
-    strapi,
-    permissions.findPublicPermissions.bind(permissions),
-  );
-  const locales = strapi.plugin('i18n').service('locales');
-  locales.getDefaultLocale = untilNextWrite(strapi, locales.getDefaultLocale.bind(locales));
-}

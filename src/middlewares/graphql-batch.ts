@@ -1,8 +1,9 @@
-/** Gives each /graphql request its own relation-batching scope (src/graphql/batch-relations.ts). */
+/** Gives each /graphql request its own relation-batching scope (src/fast-path/graphql-batch-relations.ts). */
 import type { Core } from '@strapi/strapi';
-import { withRelationBatching } from '../graphql/batch-relations';
+import { relationBatchingApplied, withRelationBatching } from '../fast-path/graphql-batch-relations';
 
-export default (): Core.MiddlewareHandler => async (ctx, next) => {
-  if (ctx.path === '/graphql') return withRelationBatching(next);
-  return next();
-};
+export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler =>
+  async (ctx, next) => {
+    if (ctx.path === '/graphql' && relationBatchingApplied(strapi)) return withRelationBatching(next);
+    return next();
+  };

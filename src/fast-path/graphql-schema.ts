@@ -1,6 +1,7 @@
 /** Runs callbacks on Strapi's GraphQL schema once it is built, with the extension it was built from. */
 import type { Core } from '@strapi/strapi';
 import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { expectFunction, firstReason, serviceOf } from './patch';
 
 export interface Extension {
   resolvers?: Record<string, Record<string, unknown>>;
@@ -57,4 +58,20 @@ export function modelTypes<M extends { modelType: string }>(strapi: Core.Strapi,
     if (type instanceof GraphQLObjectType) found.push({ model, typeName, type });
   }
   return found;
+}
+
+/** The self-check of the two services `whenSchemaBuilt` wraps. */
+export function checkSchemaHooks(strapi: Core.Strapi): string | undefined {
+  return firstReason(
+    expectFunction('graphql extension.generate', serviceOf(strapi, 'graphql', 'extension')?.generate, 1),
+    expectFunction(
+      'graphql content-api.buildSchema',
+      serviceOf(strapi, 'graphql', 'content-api')?.buildSchema,
+    ),
+    expectFunction(
+      'graphql utils.naming.getTypeName',
+      (serviceOf(strapi, 'graphql', 'utils')?.naming as { getTypeName?: unknown } | undefined)?.getTypeName,
+      1,
+    ),
+  );
 }

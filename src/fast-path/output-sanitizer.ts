@@ -29,6 +29,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { contentTypes } from '@strapi/utils';
+import { expectFunction, firstReason, type FastPathPatch } from './patch';
 
 type Attribute = {
   type: string;
@@ -269,3 +270,45 @@ export function strapiOutputSanitizer(strapi: Core.Strapi): Sanitize | undefined
 export function delegatedCalls(strapi: Core.Strapi): number {
   return (strapi.contentAPI.sanitize.output as unknown as Installed).delegated?.() ?? 0;
 }
+
+/** A throwaway entry of `model` with every scalar attribute filled and no relation. */
+function canaryEntry(model: Model): Record<string, unknown> {
+  const entry: Record<string, unknown> = { id: 1, documentId: 'canary' };
+  for (const [name, attribute] of Object.entries(model.attributes)) {
+    if (['relation', 'media', 'component', 'dynamiczone'].includes(attribute.type)) continue;
+    entry[name] =
+      attribute.type === 'boolean' ? true : attribute.type.match(/integer|float|decimal/) ? 1 : 'x';
+  }
+  return entry;
+}
+
+export const patch: FastPathPatch = {
+  name: 'output-sanitizer',
+  check: async (strapi) => {
+    const shape = firstReason(
+      expectFunction('strapi.contentAPI.sanitize.output', strapi.contentAPI?.sanitize?.output, 2),
+      expectFunction('strapi.sanitizers.get', strapi.sanitizers?.get, 1),
+    );
+    if (shape) return shape;
+    const known = usersPermissionsOutputSanitizer();
+    if (known === undefined)
+      return '@strapi/plugin-users-permissions/dist/server/utils/sanitize/sanitizers.js does not resolve';
+    const registered = strapi.sanitizers.get('content-api.output') as unknown[];
+    if (registered.length !== 1 || registered[0] !== known)
+      return 'the registered content-api.output sanitizers are not users-permissions’ alone';
+    // Canary: entries of every model with every scalar filled (passwords and private fields
+    // included), without auth (no database needed): both sanitizers must give the same answer.
+    const { sanitize, strapiSanitize } = createOnePassSanitizer(strapi);
+    for (const model of [...Object.values(strapi.contentTypes), ...Object.values(strapi.components)]) {
+      const entry = canaryEntry(model as unknown as Model);
+      const [ours, theirs] = await Promise.all([
+        sanitize(structuredClone(entry), model as unknown as Model),
+        strapiSanitize(structuredClone(entry), model as unknown as Model),
+      ]);
+      if (JSON.stringify(ours) !== JSON.stringify(theirs))
+        return `canary entry of ${(model as { uid: string }).uid} sanitized differently from Strapi`;
+    }
+    return undefined;
+  },
+  apply: sanitizeOutputInOnePass,
+};

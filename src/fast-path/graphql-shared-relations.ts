@@ -26,9 +26,10 @@ import {
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
 } from 'graphql';
-import { plainDataKey } from '../sanitize/query';
-import { withLoadsSeen, type LoadCall } from './batch-relations';
-import { modelTypes, whenSchemaBuilt, type Extension } from './schema-built';
+import { plainDataKey } from './query-checks';
+import { withLoadsSeen, type LoadCall } from './graphql-batch-relations';
+import { checkSchemaHooks, modelTypes, whenSchemaBuilt, type Extension } from './graphql-schema';
+import { expectFunction, type FastPathPatch } from './patch';
 
 type Resolver = GraphQLFieldResolver<unknown, unknown>;
 type Attribute = { type: string; relation?: string; target?: string };
@@ -191,3 +192,13 @@ function shared(
     return result;
   };
 }
+
+export const patch: FastPathPatch = {
+  name: 'graphql-shared-relations',
+  // The loads it shares are seen through the batching scope of graphql-batch-relations.
+  requires: ['graphql-batch-relations'],
+  check: (strapi) =>
+    checkSchemaHooks(strapi) ??
+    expectFunction('strapi.contentAPI.validate.query', strapi.contentAPI?.validate?.query, 2),
+  apply: shareRelationPreparation,
+};

@@ -12,6 +12,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Core } from '@strapi/strapi';
 import DataLoader from 'dataloader';
+import { expectFunction, type FastPathPatch } from './patch';
 
 type Entity = { id: number | string };
 type Populate = { limit?: number; offset?: number; count?: boolean; [key: string]: unknown };
@@ -52,7 +53,12 @@ export function withLoadsSeen<T>(seeLoad: (call: LoadCall) => unknown, next: () 
   return scope ? requestScope.run({ loaders: scope.loaders, seeLoad }, next) : next();
 }
 
+/** Instances on which the batching is applied (the middleware opens a scope only there). */
+const applied = new WeakSet<Core.Strapi>();
+export const relationBatchingApplied = (strapi: Core.Strapi) => applied.has(strapi);
+
 export function batchRelationLoads(strapi: Core.Strapi) {
+  applied.add(strapi);
   const entityManager = strapi.db.entityManager as unknown as { load: Load };
   const load: Load = entityManager.load.bind(entityManager);
 
@@ -136,3 +142,14 @@ async function loadMany(strapi: Core.Strapi, uid: string, wanted: readonly Wante
     return found.has(key) ? found.get(key) : null;
   });
 }
+
+export const patch: FastPathPatch = {
+  name: 'graphql-batch-relations',
+  check: (strapi) =>
+    expectFunction(
+      'strapi.db.entityManager.load',
+      (strapi.db?.entityManager as unknown as { load?: unknown } | undefined)?.load,
+      4,
+    ),
+  apply: batchRelationLoads,
+};

@@ -11,6 +11,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Core, Modules } from '@strapi/strapi';
+import { expectFunction, firstReason, type FastPathPatch } from './patch';
 
 const READS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 const reading = new AsyncLocalStorage<boolean>();
@@ -35,3 +36,16 @@ export function readsWithoutTransaction(strapi: Core.Strapi): Modules.Documents.
 
   return (context, next) => reading.run(READS.has(context.action), next);
 }
+
+export const patch: FastPathPatch = {
+  name: 'reads-without-transaction',
+  check: (strapi) =>
+    firstReason(
+      expectFunction('strapi.db.transaction', strapi.db?.transaction, 1),
+      expectFunction('strapi.db.inTransaction', strapi.db?.inTransaction),
+      expectFunction('strapi.documents.use', strapi.documents?.use, 1),
+    ),
+  // A Document Service middleware, registered after the rules' (src/index.ts registers the fast
+  // path last), so that it wraps only the call that reaches the database.
+  apply: (strapi) => strapi.documents.use(readsWithoutTransaction(strapi)),
+};

@@ -12,7 +12,8 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { GraphQLSchema } from 'graphql';
-import { modelTypes, whenSchemaBuilt, type Extension } from './schema-built';
+import { checkSchemaHooks, modelTypes, whenSchemaBuilt, type Extension } from './graphql-schema';
+import type { FastPathPatch } from './patch';
 
 const WRAPPED_TYPES = new Set(['relation', 'media', 'component', 'dynamiczone']);
 
@@ -36,3 +37,9 @@ function unwrapPlainFields(strapi: Core.Strapi, schema: GraphQLSchema, extension
     }
   }
 }
+
+export const patch: FastPathPatch = {
+  name: 'graphql-plain-fields',
+  check: checkSchemaHooks,
+  apply: resolvePlainFieldsDirectly,
+};

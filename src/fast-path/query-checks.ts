@@ -14,6 +14,7 @@
 import type { Core } from '@strapi/strapi';
 import { LRUCache } from 'lru-cache';
 import { cacheOf } from '../cache';
+import { expectFunction, firstReason, type FastPathPatch } from './patch';
 
 type Options = { auth?: unknown; route?: unknown; strictParams?: boolean };
 type Check = (query: unknown, schema: { uid?: string }, options?: Options) => Promise<unknown>;
@@ -117,3 +118,13 @@ export function memoizeAnonymousQueryChecks(strapi: Core.Strapi): void {
   validate.query = remembered('validate', validate.query.bind(validate) as Check) as never;
   sanitize.query = remembered('sanitize', sanitize.query.bind(sanitize) as Check) as never;
 }
+
+export const patch: FastPathPatch = {
+  name: 'query-checks',
+  check: (strapi) =>
+    firstReason(
+      expectFunction('strapi.contentAPI.validate.query', strapi.contentAPI?.validate?.query, 2),
+      expectFunction('strapi.contentAPI.sanitize.query', strapi.contentAPI?.sanitize?.query, 2),
+    ),
+  apply: memoizeAnonymousQueryChecks,
+};
