@@ -171,7 +171,12 @@ describe('content API', () => {
   });
 
   describe('editor', () => {
-    it.each(TYPES)('creates, updates and deletes $plural by REST', async ({ plural }) => {
+    const DRAFT_TYPES = TYPES.filter(({ plural }) =>
+      ['projects', 'services', 'enterprises'].includes(plural),
+    );
+    const LIVE_TYPES = TYPES.filter((type) => !DRAFT_TYPES.includes(type));
+
+    it.each(DRAFT_TYPES)('creates, updates and deletes $plural drafts by REST', async ({ plural }) => {
       const created = await app
         .http()
         .post(`/api/${plural}`)
@@ -190,26 +195,60 @@ describe('content API', () => {
       await app.http().get(`/api/${plural}/${documentId}`).set(bearer(editor)).expect(404);
     });
 
-    it('creates and updates through GraphQL mutations', async () => {
+    // Sites and funders have no drafts: an editor's write would be live at once (issue 13).
+    it.each(LIVE_TYPES)('may not create, update or delete $plural (no drafts)', async ({ plural }) => {
+      const before = await app.strapi.db
+        .query(`api::${plural.slice(0, -1)}.${plural.slice(0, -1)}` as never)
+        .count();
+      await app
+        .http()
+        .post(`/api/${plural}`)
+        .set(bearer(editor))
+        .send({ data: newEntry(plural, `ed-${plural}`) })
+        .expect(403);
+      const documentId = await firstDocumentId(plural);
+      await app
+        .http()
+        .put(`/api/${plural}/${documentId}`)
+        .set(bearer(editor))
+        .send({ data: { slug: `ed-${plural}-renamed` } })
+        .expect(403);
+      await app.http().delete(`/api/${plural}/${documentId}`).set(bearer(editor)).expect(403);
+      await app.http().get(`/api/${plural}/${documentId}`).expect(200);
+      expect(
+        await app.strapi.db.query(`api::${plural.slice(0, -1)}.${plural.slice(0, -1)}` as never).count(),
+      ).toBe(before);
+    });
+
+    it('creates and updates drafts through GraphQL mutations, and may not write a funder', async () => {
       const created = await app
         .http()
         .post('/graphql')
         .set(bearer(editor))
         .send({
-          query: `mutation ($data: FunderInput!) { createFunder(data: $data) { documentId slug } }`,
-          variables: { data: graphqlInput(newEntry('funders', 'ed-gql')) },
+          query: `mutation ($data: ServiceInput!) { createService(data: $data) { documentId slug } }`,
+          variables: { data: graphqlInput(newEntry('services', 'ed-gql')) },
         });
       expect(created.body.errors).toBeUndefined();
-      const { documentId } = created.body.data.createFunder;
+      const { documentId } = created.body.data.createService;
       const updated = await app
         .http()
         .post('/graphql')
         .set(bearer(editor))
         .send({
-          query: `mutation ($id: ID!) { updateFunder(documentId: $id, data: { website: "https://example.org" }) { website } }`,
+          query: `mutation ($id: ID!) { updateService(documentId: $id, data: { foundedYear: 2021 }) { foundedYear publishedAt } }`,
           variables: { id: documentId },
         });
-      expect(updated.body).toEqual({ data: { updateFunder: { website: 'https://example.org' } } });
+      expect(updated.body).toEqual({ data: { updateService: { foundedYear: 2021, publishedAt: null } } });
+      const funder = await app
+        .http()
+        .post('/graphql')
+        .set(bearer(editor))
+        .send({
+          query: `mutation ($data: FunderInput!) { createFunder(data: $data) { documentId } }`,
+          variables: { data: graphqlInput(newEntry('funders', 'ed-gql')) },
+        });
+      expect(funder.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
 
     it('cannot touch the organisation nor users', async () => {
