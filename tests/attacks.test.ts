@@ -115,6 +115,31 @@ describe('1. drafts do not leak through relations', () => {
     expect(await total('Projet publié')).toBe(1);
   });
 
+  it('relation counts and GraphQL relation lists under status DRAFT give the published versions', async () => {
+    const site = await app
+      .http()
+      .get(`/api/sites/${siteDocumentId}`)
+      .query({ 'populate[projects][count]': 'true' })
+      .expect(200);
+    const published = await app
+      .http()
+      .get(`/api/sites/${siteDocumentId}`)
+      .query({ populate: 'projects' })
+      .expect(200);
+    expect(site.body.data.projects).toEqual({ count: published.body.data.projects.length });
+    const graphql = await app
+      .http()
+      .post('/graphql')
+      .send({
+        query: `{ sites(status: DRAFT, filters: { documentId: { eq: "${siteDocumentId}" } }) { projects_connection { nodes { title } } } }`,
+      });
+    expect(graphql.text).not.toContain(SECRET);
+    expect(graphql.body.errors).toBeUndefined();
+    expect(graphql.body.data.sites[0].projects_connection.nodes.length).toBe(
+      published.body.data.projects.length,
+    );
+  });
+
   it('the editor keeps reading drafts', async () => {
     const response = await app
       .http()
@@ -258,6 +283,36 @@ describe('4. admin roles hold across locales and shared fields', () => {
       .findOne({ documentId: publishedProjectId, locale: 'fr' });
     expect(frAfter!.foundedYear).toBe(frBefore!.foundedYear);
     expect(frAfter!.kind).toBe(frBefore!.kind);
+  });
+
+  it('a Translator may not clone an entry (a new entry in French)', async () => {
+    const before = await app.strapi.db.query('api::project.project').count();
+    const response = await app
+      .http()
+      .post(`/content-manager/collection-types/api::project.project/clone/${publishedProjectId}`)
+      .query({ locale: 'de' })
+      .set(translator.headers)
+      .send({ slug: `clone-${Date.now()}` });
+    expect(response.status).toBe(403);
+    expect(await app.strapi.db.query('api::project.project').count()).toBe(before);
+  });
+
+  it('nobody strips a project of its site from the site’s side, not even Communication', async () => {
+    const communication = await createAdminUser(app, superAdmin, 'communication', 'attack-communication');
+    const response = await app
+      .http()
+      .put(`/content-manager/collection-types/api::site.site/${siteDocumentId}`)
+      .query({ locale: 'fr' })
+      .set(communication.headers)
+      .send({ projects: { set: [] } });
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(/projects may only be added/);
+    await app
+      .http()
+      .get(`/api/projects/${publishedProjectId}`)
+      .query({ populate: 'site' })
+      .expect(200)
+      .expect((answer) => expect(answer.body.data.site.documentId).toBe(siteDocumentId));
   });
 
   it("a Project coordinator may not add a locale to someone else's entry", async () => {

@@ -9,7 +9,7 @@
  * create a site (live at once: no drafts) and attach it to the organisation, or change the French
  * draft's shared fields through a German save; a Project coordinator ("own entries only") could add
  * a locale to someone else's entry and so change its shared fields. The rules here:
- * - a new document starts in the default locale: its creator needs `create` there;
+ * - a new document (a clone too) starts in the default locale: its creator needs `create` there;
  * - a new locale of an existing document needs `create` in that locale, judged on the document
  *   (its creator, for "is creator" conditions);
  * - changing a field that is not localized, or a relation, needs `update` on every other existing
@@ -112,7 +112,7 @@ async function draftVersions(strapi: Core.Strapi, uid: string, documentId: strin
 
 export function adminWriteRules(strapi: Core.Strapi): Modules.Documents.Middleware.Middleware {
   return async (context, next) => {
-    if (context.action !== 'create' && context.action !== 'update') return next();
+    if (!['create', 'update', 'clone'].includes(context.action)) return next();
     if (!context.uid.startsWith('api::')) return next();
     const state = adminState(strapi);
     if (!state) return next();
@@ -128,12 +128,16 @@ export function adminWriteRules(strapi: Core.Strapi): Modules.Documents.Middlewa
     };
     const locale = params.locale ?? DEFAULT_LOCALE;
     const data = params.data ?? {};
-    const versions = params.documentId ? await draftVersions(strapi, context.uid, params.documentId) : [];
+    // A clone is a new document (in every locale of its source, the default one included).
+    const versions =
+      params.documentId && context.action !== 'clone'
+        ? await draftVersions(strapi, context.uid, params.documentId)
+        : [];
 
     if (versions.length === 0) {
       // A new document: it starts in the default locale, created by this user.
       const entry = { locale: DEFAULT_LOCALE, createdBy: { id: state.user!.id } };
-      if (locale !== DEFAULT_LOCALE || !checker.can.create(entry))
+      if ((context.action !== 'clone' && locale !== DEFAULT_LOCALE) || !checker.can.create(entry))
         throw forbidden(
           `A new entry starts in the default locale (${DEFAULT_LOCALE}), which this role may not create`,
         );

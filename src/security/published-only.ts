@@ -15,7 +15,8 @@
  * `count`) made while a content API request of such a reader is served, REST and GraphQL alike:
  * - the queried draft & publish type itself is restricted to published rows;
  * - in `where`, every hop into a draft & publish type is restricted to published rows;
- * - in `populate`, every draft & publish target is restricted to published rows, at every level;
+ * - in `populate`, every draft & publish target is restricted to published rows, at every level
+ *   (a condition on `publishedAt` there, which is how GraphQL passes `status` on, is replaced);
  * - `orderBy` may not pass through a draft & publish type, nor order by `status` (400).
  * It also bounds the cost of relation paths for every content API caller: `where` and `orderBy`
  * may cross at most MAX_RELATION_HOPS relations (400 beyond, before any SQL runs).
@@ -191,7 +192,13 @@ function rewriteEntry(walk: Walk, uid: string, value: unknown): unknown {
   if (value === false) return value;
   const entry: PopulateEntry = isRecord(value) ? { ...(value as PopulateEntry) } : {};
   const restrict = walk.publishedOnly && hasDraftAndPublish(walk, uid);
-  const where = entry.where === undefined ? undefined : rewriteWhere(walk, uid, entry.where);
+  let where = entry.where === undefined ? undefined : rewriteWhere(walk, uid, entry.where);
+  // GraphQL's relation resolver turns the root query's `status` into a condition on publishedAt
+  // here; for these readers `status` asks for nothing, so the published versions are answered.
+  if (restrict && isRecord(where) && 'publishedAt' in where) {
+    const { publishedAt: _ignored, ...rest } = where;
+    where = rest;
+  }
   if (restrict) entry.where = andPublished(where);
   else if (where !== undefined) entry.where = where;
   if (entry.orderBy !== undefined) checkOrderBy(walk, uid, entry.orderBy);

@@ -63,6 +63,20 @@ const asNumber = (value: unknown): number | undefined => {
   return undefined;
 };
 
+/**
+ * True when a relation input may remove targets: a plain value or list (it replaces the set),
+ * `set`, a non-empty `disconnect`, or null. `{ connect: [...] }` alone only adds.
+ */
+export function relationMayRemove(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return true;
+  const input = value as Data;
+  if ('set' in input) return true;
+  return Array.isArray(input.disconnect) ? input.disconnect.length > 0 : input.disconnect !== undefined;
+}
+
+type RelationAttribute = { type: string; target?: string; mappedBy?: string; inversedBy?: string };
+
 export function checkDocument(
   uid: string,
   attributes: Record<string, NumberAttribute | { type: string }>,
@@ -78,6 +92,19 @@ export function checkDocument(
     const missing =
       action === 'create' ? !relationIsSet(data[field]) : field in data && relationIsCleared(data[field]);
     if (missing) fail(field, `${field} is required`);
+  }
+
+  // The other side of a required relation (a site's projects): removing a target there would
+  // leave it without the relation it requires, whatever its own rules say.
+  for (const [field, attribute] of Object.entries(attributes) as [string, RelationAttribute][]) {
+    if (attribute.type !== 'relation' || !attribute.target) continue;
+    const inverse = attribute.mappedBy ?? attribute.inversedBy;
+    if (!inverse || !(REQUIRED_RELATIONS[attribute.target] ?? []).includes(inverse)) continue;
+    if (relationMayRemove(data[field]))
+      fail(
+        field,
+        `${field} may only be added to here: each of them needs its ${inverse}; change it from their side`,
+      );
   }
 
   // Strapi 5 checks a schema's min and max only when it publishes; drafts must respect them too.

@@ -72,3 +72,26 @@ describe('checkDocument', () => {
     expect(fields({ foundedYear: 2000, closedYear: 2000 })).toEqual([]);
   });
 });
+
+describe('the other side of a required relation (a site’s projects)', () => {
+  const site = { projects: { type: 'relation', target: 'api::project.project', mappedBy: 'site' } };
+  const problems = (projects: unknown) =>
+    checkDocument('api::site.site', site, 'update', { projects }, now).map((problem) => problem.path[0]);
+
+  it.each([
+    ['a plain list (replaces)', ['abc']],
+    ['set', { set: [] }],
+    ['disconnect', { disconnect: [{ documentId: 'abc' }] }],
+    ['null', null],
+  ])('refuses %s', (_, value) => {
+    expect(problems(value)).toEqual(['projects']);
+  });
+
+  it.each([
+    ['connect', { connect: [{ documentId: 'abc' }] }],
+    ['the panel’s untouched relation', { connect: [], disconnect: [] }],
+    ['nothing', undefined],
+  ])('accepts %s', (_, value) => {
+    expect(problems(value)).toEqual([]);
+  });
+});
