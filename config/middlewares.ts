@@ -4,6 +4,18 @@ import type { Core } from '@strapi/strapi';
 const DEVELOPMENT_ORIGINS = ['http://localhost:1337', 'http://localhost:3000', 'http://localhost:5173'];
 const MB = 1024 * 1024;
 
+/**
+ * Cross-origin calls are for the content API alone: REST under /api/ and GraphQL. The admin panel
+ * and its plugins' routes (/admin, /content-manager, /upload...) are same-origin only: with the
+ * origins applied to every path, a page on a website in CORS_ORIGINS could call POST
+ * /admin/access-token with the visitor's admin session cookie and read the admin token it returned.
+ * (global::canonical-path has already refused any other letter case of these paths.)
+ */
+const contentApiOnly =
+  (origins: string[]) =>
+  (ctx: { path: string }): string[] =>
+    ctx.path.startsWith('/api/') || ctx.path === '/graphql' ? origins : [];
+
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => {
   const production = env('NODE_ENV') === 'production';
   const corsOrigins = env.array('CORS_ORIGINS', production ? [] : DEVELOPMENT_ORIGINS).filter(Boolean);
@@ -12,9 +24,10 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     'strapi::logger',
     'strapi::errors',
     'global::error-shape',
+    'global::canonical-path',
     { name: 'global::require-https', config: { enabled: env.bool('REQUIRE_HTTPS', production) } },
     'strapi::security',
-    { name: 'strapi::cors', config: { origin: corsOrigins } },
+    { name: 'strapi::cors', config: { origin: contentApiOnly(corsOrigins) } },
     // No strapi::poweredBy: responses do not name the stack (X-Powered-By).
     {
       name: 'global::auth-rate-limit',
@@ -25,6 +38,7 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     },
     { name: 'global::http-cache', config: { maxAge: env.int('HTTP_CACHE_MAX_AGE', 0) } },
     'global::response-cache',
+    'global::stable-order',
     'strapi::query',
     'global::query-guard',
     'global::graphql-batch',
@@ -37,6 +51,7 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
         formidable: { maxFileSize: uploadLimit },
       },
     },
+    'global::body-guard',
     'strapi::session',
     'strapi::favicon',
     'global::home-page',

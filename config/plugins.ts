@@ -1,11 +1,49 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { Core } from '@strapi/strapi';
+import type { ValidationContext, GraphQLError } from 'graphql';
+import { formatGraphqlError } from '../src/graphql/format-error';
+import { prototypeKeysPlugin } from '../src/middlewares/body-guard';
 
 const MB = 1024 * 1024;
 const GRAPHQL_DEPTH_LIMIT = 7;
 
+/** graphql-armor's rules report a refused query as a validation error (400), not thrown (500). */
+const REPORT = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
+/**
+ * E-mail through an SMTP relay (SMTP_HOST...), or, without one, nodemailer's JSON transport, which
+ * sends nothing anywhere: no MX lookup or connection leaves the server (src/extensions/email warns
+ * at boot). The sendmail provider Strapi used by default looked the recipient's domain up and
+ * failed with a 500 for every known address in POST /api/auth/forgot-password.
+ */
+function emailConfig(env: Core.Config.Shared.ConfigParams['env']) {
+  const host = env('SMTP_HOST', '');
+  const secure = env.bool('SMTP_SECURE', false);
+  const user = env('SMTP_USER', '');
+  return {
+    provider: 'nodemailer',
+    providerOptions: host
+      ? {
+          host,
+          port: env.int('SMTP_PORT', secure ? 465 : 587),
+          secure,
+          ...(user ? { auth: { user, pass: env('SMTP_PASSWORD', '') } } : {}),
+        }
+      : { jsonTransport: true },
+    settings: {
+      defaultFrom: env('EMAIL_FROM', 'Inter-Actions <no-reply@localhost>'),
+      ...(env('EMAIL_REPLY_TO', '') ? { defaultReplyTo: env('EMAIL_REPLY_TO') } : {}),
+    },
+  };
+}
+
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
+  email: { config: emailConfig(env) },
   'users-permissions': {
     config: {
       jwtSecret: env('JWT_SECRET', ''),
@@ -46,17 +84,26 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       // Strapi appends these lists to its own (its depth rule, its root-arguments plugin).
       apolloServer: {
         introspection: env('NODE_ENV') !== 'production',
+        // No SQL, stack trace or internal message in an answer (src/graphql/format-error.ts).
+        formatError: formatGraphqlError(),
+        includeStacktraceInErrorResponses: env('NODE_ENV') !== 'production',
+        // The endpoint's own CORS answered `*` to every origin; strapi::cors (config/middlewares.ts)
+        // applies CORS_ORIGINS to /graphql as to /api.
+        cors: false,
         // Apollo's cache-control plugin computed a cache policy field by field for every answer
         // (a fifth of a GraphQL list's CPU time), only to send `no-store`: the schema has no
         // cache hints. global::http-cache sends that header instead.
-        plugins: [ApolloServerPluginCacheControlDisabled()],
+        // prototypeKeysPlugin: `constructor` and the like refused in variables, as in any body.
+        plugins: [ApolloServerPluginCacheControlDisabled(), prototypeKeysPlugin],
         validationRules: [
-          maxAliasesRule({
-            n: 15,
-            // Reported as a validation error (400), not thrown (which Apollo answers with a 500).
-            propagateOnRejection: false,
-            onReject: [(context, error) => context?.reportError(error)],
-          }),
+          maxAliasesRule({ n: 15, ...REPORT }),
+          // What one request may cost, counted from its text: 1 per scalar field, 2 per object
+          // field plus its selection, which counts double at each level of nesting, as nested
+          // lists multiply the rows read. The shapes of the tests and the benchmark cost 18 to 56
+          // (a project page with every field and relation: 126); 15 aliases of
+          // sites { projects { funders { projects { funders { projects { title } } } } } } cost
+          // 2,850 (4.7 MB of answer on the seed data) and are refused, as are 3 of them (570).
+          costLimitRule({ maxCost: 500, objectCost: 2, scalarCost: 1, depthCostFactor: 2, ...REPORT }),
         ],
       },
     },

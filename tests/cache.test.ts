@@ -2,7 +2,8 @@
  * The response cache is never stale: after any write (admin panel, REST, GraphQL, the Document
  * Service the seed uses, a permission change) the very next anonymous read shows it, on every
  * route that shows the changed entry, and on another instance sharing Redis. With Redis stopped,
- * reads still succeed, uncached.
+ * reads still succeed, uncached. Every app here sends X-Cache (RESPONSE_CACHE_DEBUG_HEADER), which
+ * these tests read to tell a cached answer from a computed one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -13,6 +14,7 @@ import { startStrapi, type TestApp } from './support/strapi';
 import { bearer, createApiUser, type ApiUser } from './support/users';
 
 const CM = '/content-manager/collection-types/api::project.project';
+const DEBUG_HEADER = { RESPONSE_CACHE_DEBUG_HEADER: 'true' };
 
 interface Project {
   documentId: string;
@@ -107,7 +109,7 @@ describe('in-process cache (one instance)', () => {
   let editor: ApiUser;
 
   beforeAll(async () => {
-    app = await startStrapi();
+    app = await startStrapi({ env: DEBUG_HEADER });
     read = reader(app);
     admin = await createAdminUser(app, await registerFirstAdmin(app), 'communication', 'comms');
     editor = await createApiUser(app, 'editor');
@@ -167,27 +169,34 @@ describe('in-process cache (one instance)', () => {
     await expectEverywhere(read, paths, 'Titre du service', true);
   });
 
-  it('shows a REST delete by the editor on the very next read', async () => {
+  it('shows a delete in the admin panel on the very next read', async () => {
     const project = await firstProject(read, 2);
     const paths = routesShowing(project);
     await warm(read, paths);
-    await app.http().delete(`/api/projects/${project.documentId}`).set(bearer(editor)).expect(204);
+    await app
+      .http()
+      .delete(`/content-manager/collection-types/api::project.project/${project.documentId}`)
+      .query({ locale: '*' })
+      .set(admin.headers)
+      .expect(200);
     expect((await read(`/api/projects/${project.documentId}`)).status).toBe(404);
     await expectEverywhere(read, paths.slice(2), `"${project.title}"`, false);
   });
 
-  it('shows a GraphQL delete by the editor on the very next read', async () => {
+  it('keeps every route as it was when an editor’s REST or GraphQL delete of published content is refused', async () => {
     const project = await firstProject(read, 3);
     const paths = routesShowing(project);
     await warm(read, paths);
+    await app.http().delete(`/api/projects/${project.documentId}`).set(bearer(editor)).expect(403);
     const response = await app
       .http()
       .post('/graphql')
       .set(bearer(editor))
       .send({ query: `mutation { deleteProject(documentId: "${project.documentId}") { documentId } }` });
-    expect(response.body.errors).toBeUndefined();
-    expect((await read(`/api/projects/${project.documentId}`)).status).toBe(404);
-    await expectEverywhere(read, paths.slice(2), `"${project.title}"`, false);
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await read(`/api/projects/${project.documentId}`)).status).toBe(200);
+    // Present, quoted or not (the CSV quotes only what needs quoting).
+    await expectEverywhere(read, paths.slice(2), project.title, true);
   });
 
   it('applies a change of the public permissions on the very next read', async () => {
@@ -241,9 +250,10 @@ describe('shared through Redis (two instances)', () => {
     redisPort = await freePort();
     await startRedis();
     const redisUrl = `redis://127.0.0.1:${redisPort}`;
-    app = await startStrapi({ env: { REDIS_URL: redisUrl } });
+    app = await startStrapi({ env: { ...DEBUG_HEADER, REDIS_URL: redisUrl } });
     other = await spawnStrapi({
       env: {
+        ...DEBUG_HEADER,
         DATABASE_CLIENT: 'postgres',
         DATABASE_URL: databaseUrl(app.databaseName),
         REDIS_URL: redisUrl,

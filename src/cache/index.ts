@@ -17,7 +17,11 @@ export interface CacheConfig {
   /** Share the cache and the generation through Redis (needed with several instances). */
   redisUrl?: string;
   maxEntries: number;
+  /** Memory the in-memory store may hold, in bytes; an answer over a quarter of it is not cached. */
+  maxBytes: number;
   ttlSeconds: number;
+  /** Send X-Cache (HIT, MISS, SHARED) with cached answers: for diagnosis and tests only. */
+  debugHeader: boolean;
 }
 
 const WRITES = new Set(
@@ -48,7 +52,12 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
       strapi.log.warn(`Response cache: Redis unavailable (${error.message})`);
     lastError = Date.now();
   };
-  const options = { maxEntries: config.maxEntries, ttlSeconds: config.ttlSeconds, onError };
+  const options = {
+    maxEntries: config.maxEntries,
+    maxBytes: config.maxBytes,
+    ttlSeconds: config.ttlSeconds,
+    onError,
+  };
   const backend = config.redisUrl ? redisBackend(config.redisUrl, options) : memoryBackend(options);
   caches.set(strapi, backend);
 

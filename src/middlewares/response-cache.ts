@@ -9,6 +9,10 @@
  * Concurrent misses of one URL in one generation are computed once: after a write empties the
  * cache, the readers that arrive meanwhile wait for the first one's answer instead of all
  * querying the database (they saw the same generation, so that answer is as fresh as their own).
+ *
+ * `X-Cache: HIT | MISS | SHARED` says how an answer was made. It also tells anyone which URLs
+ * other readers asked for lately, so it is sent only with RESPONSE_CACHE_DEBUG_HEADER=true
+ * (tests, diagnosis), never by default.
  */
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
@@ -17,12 +21,11 @@ import type { CachedResponse } from '../cache/backend';
 
 const isContentApi = (path: string) => path.startsWith('/api/');
 
-function serve(ctx: Context, entry: CachedResponse, how: 'HIT' | 'SHARED') {
+function serve(ctx: Context, entry: CachedResponse) {
   ctx.status = 200;
   ctx.type = entry.type;
   if (entry.disposition) ctx.set('Content-Disposition', entry.disposition);
   ctx.body = entry.body;
-  ctx.set('X-Cache', how);
 }
 
 /** The answer as it will be sent, if it may be cached. */
@@ -39,8 +42,11 @@ function cacheable(ctx: Context): CachedResponse | undefined {
 }
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
-  const enabled = strapi.config.get<CacheConfig>('cache').responses;
+  const { responses: enabled, debugHeader } = strapi.config.get<CacheConfig>('cache');
   const inFlight = new Map<string, Promise<CachedResponse | undefined>>();
+  const tell = (ctx: Context, how: 'HIT' | 'SHARED' | 'MISS') => {
+    if (debugHeader) ctx.set('X-Cache', how);
+  };
 
   return async (ctx, next) => {
     if (!enabled || ctx.method !== 'GET' || !isContentApi(ctx.path) || ctx.get('Authorization'))
@@ -50,13 +56,19 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
     const key = ctx.originalUrl;
     const found = await cache.lookup(key);
     if (!found) return next(); // backend unreachable: answer uncached
-    if (found.entry) return serve(ctx, found.entry, 'HIT');
+    if (found.entry) {
+      serve(ctx, found.entry);
+      return tell(ctx, 'HIT');
+    }
 
     const flight = `${found.generation}\u0000${key}`;
     const pending = inFlight.get(flight);
     if (pending) {
       const shared = await pending;
-      if (shared) return serve(ctx, shared, 'SHARED');
+      if (shared) {
+        serve(ctx, shared);
+        return tell(ctx, 'SHARED');
+      }
       return next();
     }
 
@@ -67,7 +79,7 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
       await next();
       entry = cacheable(ctx);
       if (entry) {
-        ctx.set('X-Cache', 'MISS');
+        tell(ctx, 'MISS');
         // Stored under the generation read before the controllers ran (see src/cache/index.ts).
         await cache.store(key, found.generation, entry);
       }
