@@ -22,7 +22,11 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
     url: env('PUBLIC_URL', ''),
     // Behind a reverse proxy, trust its X-Forwarded-* headers, so that a request that reached the
     // proxy over HTTPS counts as secure (users-permissions sets secure cookies on login).
-    proxy: { koa: env.bool('TRUST_PROXY', production) },
+    // The client address (what every rate limit keys on, ours and Strapi's) is the one the last
+    // trusted proxy saw: of X-Forwarded-For, only the TRUSTED_PROXY_HOPS rightmost entries count,
+    // which our proxies appended; whatever a client writes to the left of them, in X-Real-IP or in
+    // Forwarded changes nothing (Koa reads X-Forwarded-For alone).
+    proxy: { koa: env.bool('TRUST_PROXY', production), maxIpsCount: env.int('TRUSTED_PROXY_HOPS', 1) },
     // No outbound network at start: the update check asks the npm registry unless turned off.
     logger: {
       updates: { enabled: env.bool('STRAPI_UPDATE_CHECK', false) },

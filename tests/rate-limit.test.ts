@@ -63,13 +63,51 @@ describe('content API (CVE-2025-64526)', () => {
   });
 });
 
+describe('the client address cannot be forged', () => {
+  const attempt = (headers: Record<string, string>) =>
+    app
+      .http()
+      .post('/api/auth/local')
+      .set(headers)
+      .send({ identifier: 'forger@example.test', password: 'wrong-password' });
+
+  it('rotating the X-Forwarded-For entries a client writes opens no new budget', async () => {
+    const statuses = [];
+    for (let index = 0; index <= BUDGET + 3; index += 1)
+      statuses.push((await attempt(from(`10.9.${index}.1, 192.0.2.${index}, 203.0.113.7`))).status);
+    expect(statuses.slice(0, BUDGET)).toEqual(Array(BUDGET).fill(400));
+    expect(statuses.slice(BUDGET)).toEqual([429, 429, 429, 429]);
+  });
+
+  it('nor does rotating X-Real-IP or Forwarded', async () => {
+    const statuses = [];
+    for (let index = 0; index <= BUDGET + 1; index += 1)
+      statuses.push(
+        (
+          await attempt({
+            ...from('203.0.113.8'),
+            'X-Real-IP': `192.0.2.${index}`,
+            Forwarded: `for=192.0.2.${index}`,
+          })
+        ).status,
+      );
+    expect(statuses.slice(BUDGET)).toEqual([429, 429]);
+  });
+
+  it('the address the trusted hop appended is the key: another one has its own budget', async () => {
+    expect((await attempt(from('203.0.113.7, 203.0.113.9'))).status).toBe(400);
+  });
+});
+
 describe('admin login (CVE-2023-38507)', () => {
   it('holds under a changed letter case or a trailing slash', async () => {
     const variants = [
       ['/admin/login', 'Admin@Example.test'],
       ['/admin/login/', 'admin@example.test'],
       ['/admin/login', 'ADMIN@EXAMPLE.TEST'],
-      ['/Admin/Login', 'admin@example.TEST'],
+      // `/Admin/Login` is not routed at all (404, src/middlewares/canonical-path.ts); the router
+      // matches the rest of the path in any case.
+      ['/admin/Login', 'admin@example.TEST'],
       ['/admin/login', 'admin@example.test'],
       ['/admin/login/', 'Admin@example.test'],
       ['/admin/login', 'aDmin@example.test'],
