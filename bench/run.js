@@ -2,7 +2,7 @@
 // `npm run bench`: the read path against the physical limit, in one run on this machine.
 //
 // Makes a database of its own with bench/dataset.js, starts the app in production mode (`strapi
-// start`, without and with the response cache) and bench/baseline.js beside it, checks that both
+// start`, without and with the response cache, and with FAST_PATH=off) and bench/baseline.js beside it, checks that both
 // answer the benchmark's requests with the same bytes, then drives each with autocannon on
 // loopback and prints one table (requests per second, p50 and p99 latency, ratio to the baseline
 // of the same run), also written to bench/results/latest.md.
@@ -275,6 +275,13 @@ async function main() {
     const uncachedWrites = await underWrites('S6', 'S1', uncached.base);
     await uncached.stop();
 
+    // What the fast path (src/fast-path) buys: S1 and S3 with every patch off.
+    const plain = await startStrapi('strapi (FAST_PATH=off)', { RESPONSE_CACHE: 'false', FAST_PATH: 'off' });
+    await sameAnswer(scenarios.S1, plain.base, baseline.base);
+    await measure('S1off', 'S1 with FAST_PATH=off', plain.base, scenarios.S1, limits.S1);
+    await measure('S3off', 'S3 with FAST_PATH=off', plain.base, scenarios.S3, limits.S3);
+    await plain.stop();
+
     const cached = await startStrapi('strapi (cache)', { RESPONSE_CACHE: 'true' });
     await sameAnswer(scenarios.S1, cached.base, baseline.base);
     await measure('S5', 'S1 with the response cache (memory)', cached.base, scenarios.S1, limits.S1);
@@ -316,6 +323,9 @@ function report(rows, facts, writes) {
     '',
     `Targets: S1 ≥ 0.30 of its baseline (${ratio(byId.S1)}), S5 ≥ 0.80 (${ratio(byId.S5)}), ` +
       `S3 p50 ≤ 1.3 × S1 p50 (${(byId.S3.p50 / byId.S1.p50).toFixed(2)} ×).`,
+    `Fast path: S1 ${byId.S1.rps.toFixed(0)} req/s on, ${byId.S1off.rps.toFixed(0)} off ` +
+      `(${(byId.S1.rps / byId.S1off.rps).toFixed(2)} ×); S3 ${byId.S3.rps.toFixed(0)} on, ${byId.S3off.rps.toFixed(0)} off ` +
+      `(${(byId.S3.rps / byId.S3off.rps).toFixed(2)} ×).`,
     `Writes during S6: ${writes.uncachedWrites.ok} accepted, ${writes.uncachedWrites.failed} failed; ` +
       `during S6c: ${writes.cachedWrites.ok} accepted, ${writes.cachedWrites.failed} failed.`,
     'B-Sn rows are bench/baseline.js (node:http + pg, hand-written SQL) answering the same request with the same data.',
