@@ -71,6 +71,8 @@ export function batchRelationLoads(strapi: Core.Strapi) {
       return load(uid, entity, fields, populate);
 
     const { limit, offset, ...query } = options;
+    const queryKey = keyOf(populate, query);
+    if (queryKey === undefined) return load(uid, entity, fields, populate);
     let loader = loaders.get(uid);
     if (!loader) {
       loader = new DataLoader((wanted) => loadMany(strapi, uid, wanted), {
@@ -80,7 +82,7 @@ export function batchRelationLoads(strapi: Core.Strapi) {
       });
       loaders.set(uid, loader);
     }
-    const wanted = { id: entity.id, field: fields, query, queryKey: keyOf(populate, query) };
+    const wanted = { id: entity.id, field: fields, query, queryKey };
     return loader.load(wanted).then((related) => {
       if (!Array.isArray(related)) return related;
       const start = offset ?? 0;
@@ -89,12 +91,24 @@ export function batchRelationLoads(strapi: Core.Strapi) {
   };
 }
 
-/** The JSON of a query, once per query object (the entries of a list share theirs). */
-const queryKeys = new WeakMap<object, string>();
-function keyOf(populate: unknown, query: Record<string, unknown>): string {
-  if (typeof populate !== 'object' || populate === null) return JSON.stringify(query);
-  let key = queryKeys.get(populate);
-  if (key === undefined) queryKeys.set(populate, (key = JSON.stringify(query)));
+/**
+ * The JSON of a query, once per query object (the entries of a list share theirs); undefined for
+ * a query that is not plain data (a knex subquery of Strapi's publication filters), which is then
+ * loaded unbatched, as Strapi would.
+ */
+const queryKeys = new WeakMap<object, string | undefined>();
+const jsonOf = (query: Record<string, unknown>): string | undefined => {
+  try {
+    return JSON.stringify(query);
+  } catch {
+    return undefined;
+  }
+};
+function keyOf(populate: unknown, query: Record<string, unknown>): string | undefined {
+  if (typeof populate !== 'object' || populate === null) return jsonOf(query);
+  if (queryKeys.has(populate)) return queryKeys.get(populate);
+  const key = jsonOf(query);
+  queryKeys.set(populate, key);
   return key;
 }
 

@@ -9,8 +9,10 @@
  *   default; GraphQL mutations take a `status`); publishing is the admin panel's job;
  * - a write to a type without draft & publish would be live at once: refused (400 for no role
  *   is granted one; this is the second lock);
- * - deleting a document that has a published version would change the public site: refused;
- *   a draft that was never published may be deleted;
+ * - deleting a document that has a published version (in any locale) would change the public
+ *   site: refused; a draft that was never published may be deleted;
+ * - `publicationFilter` and `hasPublishedVersion` (which documents have drafts) are refused for
+ *   readers of published content;
  * - publish, unpublish and discard actions are refused.
  * The admin panel (Content Manager) is not a content API route and is governed by admin RBAC.
  */
@@ -31,6 +33,7 @@ interface RequestState {
 const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
 const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'clone']);
 const PUBLISHING_ACTIONS = new Set(['publish', 'unpublish', 'discardDraft']);
+const DRAFT_QUESTIONS = ['publicationFilter', 'hasPublishedVersion'];
 
 /** The current request's state when it came through a content API route, else undefined. */
 export function contentApiState(strapi: Core.Strapi): RequestState['state'] | undefined {
@@ -53,7 +56,20 @@ export function publicationRules(strapi: Core.Strapi): Modules.Documents.Middlew
       throw new errors.ValidationError(`Invalid status "${String(params.status)}": use draft or published`);
     }
     if (READ_ACTIONS.has(context.action)) {
-      if (!mayReadDrafts(state)) params.status = 'published';
+      if (!mayReadDrafts(state)) {
+        // Strapi's filters on the publication state (which documents have an unpublished edit, or
+        // were never published) are questions about drafts.
+        for (const name of DRAFT_QUESTIONS)
+          if ((params as Record<string, unknown>)[name] !== undefined)
+            throw new errors.ValidationError(
+              `Invalid parameter "${name}": only published content is public`,
+              {
+                source: 'query',
+                param: name,
+              },
+            );
+        params.status = 'published';
+      }
       return next();
     }
     // Users (registration, profile) and uploads are their plugins' business.
@@ -68,7 +84,8 @@ export function publicationRules(strapi: Core.Strapi): Modules.Documents.Middlew
       throw new errors.ForbiddenError('Publishing is done in the admin panel, not through the content API');
     }
     if (context.action === 'delete') {
-      if (await hasPublishedVersion(strapi, context.uid, params.documentId, params.locale)) {
+      // Any locale: a delete asked in a locale the document lacks must not answer otherwise.
+      if (await hasPublishedVersion(strapi, context.uid, params.documentId)) {
         throw new errors.ForbiddenError(
           'This document is published: unpublish or delete it in the admin panel, not through the content API',
         );
@@ -80,16 +97,14 @@ export function publicationRules(strapi: Core.Strapi): Modules.Documents.Middlew
   };
 }
 
-/** Whether `documentId` has a published version in `locale` (any locale for `*` or none given). */
+/** Whether `documentId` has a published version, in any locale. */
 async function hasPublishedVersion(
   strapi: Core.Strapi,
   uid: string,
   documentId: string | undefined,
-  locale: string | undefined,
 ): Promise<boolean> {
   if (!documentId) return false;
   const where: Record<string, unknown> = { documentId, publishedAt: { $notNull: true } };
-  if (locale && locale !== '*') where.locale = locale;
   const found = await strapi.db.query(uid as never).count({ where });
   return found > 0;
 }

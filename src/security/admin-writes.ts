@@ -137,9 +137,13 @@ export function adminWriteRules(strapi: Core.Strapi): Modules.Documents.Middlewa
     if (versions.length === 0) {
       // A new document: it starts in the default locale, created by this user.
       const entry = { locale: DEFAULT_LOCALE, createdBy: { id: state.user!.id } };
-      if ((context.action !== 'clone' && locale !== DEFAULT_LOCALE) || !checker.can.create(entry))
+      if (!checker.can.create(entry))
         throw forbidden(
           `A new entry starts in the default locale (${DEFAULT_LOCALE}), which this role may not create`,
+        );
+      if (context.action !== 'clone' && locale !== DEFAULT_LOCALE)
+        throw new errors.ValidationError(
+          `A new entry starts in the default locale (${DEFAULT_LOCALE}); its ${locale} version is added to it then`,
         );
       return next();
     }
