@@ -315,6 +315,72 @@ describe('4. admin roles hold across locales and shared fields', () => {
       .expect((answer) => expect(answer.body.data.site.documentId).toBe(siteDocumentId));
   });
 
+  it('a Translator may not clear a shared media field, nor disconnect a relation in any form', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const uploaded = await app
+      .http()
+      .post('/upload')
+      .set(superAdmin.headers)
+      .attach('files', png, { filename: 'cover.png', contentType: 'image/png' })
+      .expect(201);
+    const documents = app.strapi.documents('api::project.project');
+    await documents.update({
+      documentId: publishedProjectId,
+      locale: 'fr',
+      data: { cover: uploaded.body[0].id } as never,
+    });
+    const url = `${CM}/${publishedProjectId}`;
+    const save = (body: object) =>
+      app.http().put(url).query({ locale: 'de' }).set(translator.headers).send(body);
+    await save({ title: 'Titel', cover: null }).expect(403);
+    const funderId = (await documents.findOne({
+      documentId: publishedProjectId,
+      locale: 'fr',
+      populate: ['funders'],
+    }))!.funders as { documentId: string }[];
+    await save({
+      title: 'Titel',
+      funders: { disconnect: { documentId: funderId[0].documentId, locale: 'de' } },
+    }).expect(403);
+    await save({ title: 'Titel', funders: { set: null } }).expect(403);
+    const fr = await documents.findOne({
+      documentId: publishedProjectId,
+      locale: 'fr',
+      populate: ['cover', 'funders'],
+    });
+    expect((fr!.cover as { id: number } | null)?.id).toBe(uploaded.body[0].id);
+    expect(fr!.funders).toHaveLength(1);
+  });
+
+  it('a Project coordinator may upload files but not edit or delete them (published entries show them)', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const theirs = await app
+      .http()
+      .post('/upload')
+      .set(coordinator.headers)
+      .attach('files', png, { filename: 'mine.png', contentType: 'image/png' });
+    expect(theirs.status).toBe(201);
+    const file = (
+      await app.strapi.db.query('plugin::upload.file').findMany({ limit: 1, orderBy: { id: 'asc' } })
+    )[0];
+    await app
+      .http()
+      .post('/upload')
+      .query({ id: file.id })
+      .set(coordinator.headers)
+      .field('fileInfo', JSON.stringify({ name: 'pwned.png', alternativeText: 'pwned' }))
+      .expect(403);
+    await app.http().delete(`/upload/files/${file.id}`).set(coordinator.headers).expect(403);
+    const after = await app.strapi.db.query('plugin::upload.file').findOne({ where: { id: file.id } });
+    expect(after?.name).toBe(file.name);
+  });
+
   it("a Project coordinator may not add a locale to someone else's entry", async () => {
     await app
       .http()

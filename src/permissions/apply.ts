@@ -37,6 +37,7 @@ export async function applyContentApiPermissions(strapi: Core.Strapi): Promise<v
 }
 
 interface AdminPermission {
+  id?: number;
   action: string;
   subject?: string | null;
   properties?: Record<string, unknown>;
@@ -87,6 +88,13 @@ export async function applyAdminRoles(strapi: Core.Strapi): Promise<void> {
     if (missing.length > 0) {
       await roles.addPermissions(role.id, missing);
       strapi.log.info(`[permissions] admin role ${spec.name}: granted ${missing.length} permissions`);
+    }
+    const revoked = existing.filter((permission) => spec.revoked?.includes(permission.action));
+    if (revoked.length > 0) {
+      await strapi.db
+        .query('admin::permission')
+        .deleteMany({ where: { id: { $in: revoked.map((permission) => permission.id) } } });
+      strapi.log.info(`[permissions] admin role ${spec.name}: revoked ${spec.revoked?.join(', ')}`);
     }
   }
 }

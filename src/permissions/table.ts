@@ -90,6 +90,8 @@ export interface AdminRole {
   content: ContentGrant[];
   /** Media library actions (plugin::upload.*). */
   media: string[];
+  /** Removed at boot if granted (by hand or by an earlier version of this table). */
+  revoked?: string[];
 }
 
 const MEDIA_READ = [
@@ -97,11 +99,10 @@ const MEDIA_READ = [
   'plugin::upload.assets.download',
   'plugin::upload.assets.copy-link',
 ];
-const MEDIA_WRITE = [
-  'plugin::upload.configure-view',
-  'plugin::upload.assets.create',
-  'plugin::upload.assets.update',
-];
+/** Upload new files. */
+const MEDIA_UPLOAD = ['plugin::upload.assets.create'];
+/** Edit, replace and delete any file: what a published entry shows changes at once. */
+const MEDIA_EDIT = ['plugin::upload.configure-view', 'plugin::upload.assets.update'];
 
 export const TRANSLATION_LOCALES = LOCALE_CODES.filter((code) => code !== DEFAULT_LOCALE);
 
@@ -113,7 +114,7 @@ export const ADMIN_ROLES: AdminRole[] = [
     content: [
       { verbs: ['create', 'read', 'update', 'delete', 'publish'], subjects: CONTENT_UIDS, locales: null },
     ],
-    media: [...MEDIA_READ, ...MEDIA_WRITE],
+    media: [...MEDIA_READ, ...MEDIA_UPLOAD, ...MEDIA_EDIT],
   },
   {
     code: 'project-coordinator',
@@ -128,7 +129,9 @@ export const ADMIN_ROLES: AdminRole[] = [
         conditions: ['admin::is-creator'],
       },
     ],
-    media: [...MEDIA_READ, ...MEDIA_WRITE],
+    // Uploads new files; editing or deleting a file would change published entries of others.
+    media: [...MEDIA_READ, ...MEDIA_UPLOAD],
+    revoked: MEDIA_EDIT,
   },
   {
     code: 'translator',

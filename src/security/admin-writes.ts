@@ -21,7 +21,7 @@ import type { Core, Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
-import { relationIsCleared, relationIsSet } from '../validation/document-rules';
+import { relationIsSet, relationMayRemove } from '../validation/document-rules';
 
 type Entity = Record<string, unknown> & { locale?: string; createdBy?: { id: number } | null };
 interface Checker {
@@ -72,6 +72,14 @@ function differs(sent: unknown, stored: unknown): boolean {
   return !isDeepStrictEqual(a, b);
 }
 
+/** The file ids a media value names: an id, an object with an id, a list of them, or none. */
+function mediaIds(value: unknown): string[] {
+  if (value === null || value === undefined || value === '') return [];
+  if (Array.isArray(value)) return value.flatMap(mediaIds).sort();
+  if (typeof value === 'object') return 'id' in value ? [String((value as { id: unknown }).id)] : [];
+  return [String(value)];
+}
+
 /** Names of the shared fields and relations that `data` changes relative to `stored`. */
 function sharedChanges(
   strapi: Core.Strapi,
@@ -88,7 +96,11 @@ function sharedChanges(
     const attribute = model.attributes[name];
     if (!attribute || SYSTEM_FIELDS.has(name)) continue;
     if (attribute.type === 'relation') {
-      if (relationIsSet(value) || relationIsCleared(value)) changed.push(name);
+      // Any form that adds or removes a target (a list, set, connect, disconnect, null).
+      if (relationIsSet(value) || relationMayRemove(value)) changed.push(name);
+    } else if (attribute.type === 'media') {
+      if (shared.has(name) && !isDeepStrictEqual(mediaIds(value), mediaIds(stored?.[name])))
+        changed.push(name);
     } else if (shared.has(name) && differs(value, stored?.[name])) {
       changed.push(name);
     }
@@ -104,7 +116,7 @@ async function draftVersions(strapi: Core.Strapi, uid: string, documentId: strin
   };
   const populate: Record<string, unknown> = { createdBy: { select: ['id'] } };
   for (const [name, attribute] of Object.entries(model.attributes))
-    if (attribute.type === 'component') populate[name] = true;
+    if (attribute.type === 'component' || attribute.type === 'media') populate[name] = true;
   const where: Record<string, unknown> = { documentId };
   if (model.options?.draftAndPublish) where.publishedAt = { $null: true };
   return strapi.db.query(uid as never).findMany({ where, populate }) as Promise<Entity[]>;

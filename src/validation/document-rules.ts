@@ -51,8 +51,10 @@ export function relationIsCleared(value: unknown): boolean {
   if (value === null || value === '' || (Array.isArray(value) && value.length === 0)) return true;
   if (typeof value !== 'object' || value === null) return false;
   const input = value as Data;
-  if (Array.isArray(input.set)) return true;
-  return Array.isArray(input.disconnect) && input.disconnect.length > 0;
+  if ('set' in input) return true;
+  // Strapi takes a single target as well as a list.
+  if (Array.isArray(input.disconnect)) return input.disconnect.length > 0;
+  return input.disconnect !== undefined && input.disconnect !== null;
 }
 
 /** A number, or a numeric string as JSON clients may send; anything else is Strapi's to refuse. */

@@ -35,6 +35,8 @@ describe('relationIsCleared (updates)', () => {
     ['an empty list', [], true],
     ['set to nothing', { set: [] }, true],
     ['a disconnect only', { disconnect: [{ documentId: 'abc' }] }, true],
+    ['a disconnect of one target, not in a list', { disconnect: { documentId: 'abc' } }, true],
+    ['set to null', { set: null }, true],
     ['an untouched relation, as the admin panel sends it', { connect: [], disconnect: [] }, false],
     ['a replacement', { connect: [{ documentId: 'b' }], disconnect: [{ documentId: 'a' }] }, false],
     ['a documentId', 'abc', false],
