@@ -1,53 +1,12 @@
 /** The timeline as a GraphQL query, `timeline(locale)`, beside REST's GET /api/timeline. */
 import type { Core } from '@strapi/strapi';
+import { TIMELINE_SHAPES } from '../api/timeline/services/timeline';
 import { parseLocaleQuery } from '../i18n/locale-query';
+import { graphqlTypeDefs } from '../utils/shapes';
 
+// The types come from the service's shapes (src/utils/shapes.ts): they cannot drift from it.
 const typeDefs = /* GraphQL */ `
-  type TimelineKind {
-    key: String!
-    label: String!
-  }
-  type TimelineSite {
-    slug: String!
-    name: String!
-    commune: String!
-  }
-  type TimelineEntry {
-    type: String!
-    documentId: String!
-    slug: String
-    title: String!
-    locale: String!
-    year: Int!
-    kind: TimelineKind
-    site: TimelineSite
-    summary: String
-    partner: String
-    formerName: String
-    legalForm: String
-    sectors: [String!]
-  }
-  type TimelineFunder {
-    slug: String!
-    name: String!
-    kind: String!
-  }
-  type TimelineOrganisation {
-    name: String!
-    legalForm: String
-    foundedYear: Int!
-    mission: String
-    independence: String
-    history: String
-    neighbourhoodIntro: String
-    socialIntro: String
-    funders: [TimelineFunder!]!
-  }
-  type Timeline {
-    locale: String!
-    organisation: TimelineOrganisation
-    entries: [TimelineEntry!]!
-  }
+  ${graphqlTypeDefs(TIMELINE_SHAPES)}
   extend type Query {
     timeline(locale: I18NLocaleCode): Timeline!
   }
@@ -62,10 +21,10 @@ export function registerTimelineQuery(strapi: Core.Strapi): void {
       resolvers: {
         Query: {
           timeline: {
-            resolve: (_parent: unknown, args: { locale?: string }) =>
+            resolve: async (_parent: unknown, args: { locale?: string }) =>
               strapi
                 .service('api::timeline.timeline')
-                .build(parseLocaleQuery(args.locale ? { locale: args.locale } : {})),
+                .build(await parseLocaleQuery(strapi, args.locale ? { locale: args.locale } : {})),
           },
         },
       },

@@ -54,18 +54,28 @@ async function documentsMissingLocale(
   return rows.map((row) => row[documentId]);
 }
 
-/** The configured locale codes, read again after any write (an admin may add one). */
-function localeCodes(strapi: Core.Strapi) {
-  return untilNextWrite(strapi, async () => {
-    const locales: { code: string }[] = await strapi.plugin('i18n').service('locales').find();
-    return new Set(locales.map((locale) => locale.code));
-  });
+const localeLoaders = new WeakMap<Core.Strapi, () => Promise<Set<string>>>();
+
+/**
+ * The locale codes the i18n plugin has, read again after any write (an administrator may add one
+ * in Settings > Internationalization). The one source of valid locales: the content types' routes
+ * (below), the timeline, the vocabulary and the listings (./locale-query.ts) all ask here.
+ */
+export function localeCodes(strapi: Core.Strapi): Promise<Set<string>> {
+  let load = localeLoaders.get(strapi);
+  if (!load) {
+    load = untilNextWrite(strapi, async () => {
+      const locales: { code: string }[] = await strapi.plugin('i18n').service('locales').find();
+      return new Set(locales.map((locale) => locale.code));
+    });
+    localeLoaders.set(strapi, load);
+  }
+  return load();
 }
 
 export function localeFallback(strapi: Core.Strapi): Modules.Documents.Middleware.Middleware {
   const isLocalized = (contentType: unknown) =>
     strapi.plugin('i18n').service('content-types').isLocalizedContentType(contentType);
-  const knownLocales = localeCodes(strapi);
 
   return async (context, next) => {
     const params = context.params as Params;
@@ -74,7 +84,7 @@ export function localeFallback(strapi: Core.Strapi): Modules.Documents.Middlewar
       return next();
 
     // Strapi itself answers an unknown locale with the default one, or nothing at all.
-    const codes = await knownLocales();
+    const codes = await localeCodes(strapi);
     if (!codes.has(locale)) {
       throw new errors.ValidationError(`Invalid locale "${locale}": use one of ${[...codes].join(', ')}`);
     }

@@ -8,8 +8,11 @@
  * null, which real answers contradict; this one documents what the public API really returns.
  */
 import type { Core } from '@strapi/strapi';
-import { DEFAULT_LOCALE, LOCALE_CODES } from '../bootstrap/locales';
-import { LISTING_COLUMNS } from '../api/listing/services/listing';
+import { DEFAULT_LOCALE } from '../bootstrap/locales';
+import { listingRow } from '../api/listing/services/listing';
+import { TIMELINE_SHAPES } from '../api/timeline/services/timeline';
+import { CONTENT_API_ROLES } from '../permissions/table';
+import { jsonSchemas } from '../utils/shapes';
 import { PROJECT_KINDS, SERVICE_THEMES } from '../vocabulary/labels';
 
 type Schema = Record<string, unknown>;
@@ -25,8 +28,24 @@ interface Attribute {
   private?: boolean;
 }
 
-/** The public content types, in the order the document lists them. */
-export const PUBLIC_TYPES = ['project', 'service', 'enterprise', 'site', 'funder', 'organisation'];
+type Model = {
+  uid: string;
+  kind: string;
+  info: { singularName: string; pluralName: string };
+  attributes: Record<string, Attribute>;
+};
+
+/**
+ * The content types the document describes: those of the app (api::) whose `find` the public
+ * role has in src/permissions/table.ts, in the registry's order.
+ */
+export function publicModels(strapi: Core.Strapi): Model[] {
+  const publicRole = CONTENT_API_ROLES.find((role) => role.type === 'public');
+  const reads = new Set(publicRole?.actions);
+  return (Object.values(strapi.contentTypes) as unknown as Model[]).filter(
+    (model) => model.uid.startsWith('api::') && reads.has(`${model.uid}.find`),
+  );
+}
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
@@ -98,14 +117,16 @@ const queryParameter = (name: string, schema: Schema, description: string, style
   ...(style ? { style, explode: true } : {}),
 });
 
-const LOCALE = queryParameter(
-  'locale',
-  { type: 'string', enum: LOCALE_CODES },
-  `Language of the answer (default ${DEFAULT_LOCALE}); entries missing in it come in ${DEFAULT_LOCALE}.`,
-);
+/** The locales the i18n plugin has when the document is built (an administrator may add one). */
+const localeParameter = (locales: string[]) =>
+  queryParameter(
+    'locale',
+    { type: 'string', enum: locales },
+    `Language of the answer (default ${DEFAULT_LOCALE}); entries missing in it come in ${DEFAULT_LOCALE}.`,
+  );
 
-const COLLECTION_PARAMETERS = [
-  LOCALE,
+/** The parameters of a collection's list, after `locale`. */
+const COLLECTION_QUERY = [
   queryParameter(
     'filters',
     { type: 'object' },
@@ -155,27 +176,8 @@ const KIND_PARAMETER: Schema = {
   enum: [...Object.keys(PROJECT_KINDS), ...Object.keys(SERVICE_THEMES)],
 };
 
-const LISTING_ROW: Schema = {
-  type: 'object',
-  required: [...LISTING_COLUMNS],
-  properties: {
-    type: { type: 'string', enum: ['project', 'service'] },
-    documentId: { type: 'string' },
-    slug: { type: 'string' },
-    title: { type: 'string' },
-    locale: { type: 'string', enum: LOCALE_CODES },
-    kind: KIND_PARAMETER,
-    kindLabel: { type: 'string' },
-    foundedYear: { type: 'integer' },
-    site: { type: 'string' },
-    commune: { type: 'string' },
-    funders: { type: 'array', items: { type: 'string' } },
-    updatedAt: { type: 'string', format: 'date-time' },
-  },
-};
-
-const LISTING_PARAMETERS = [
-  LOCALE,
+/** The parameters of the listings, after `locale`. */
+const LISTING_FILTERS = [
   queryParameter('type', { type: 'string', enum: ['project', 'service'] }, 'Projects or services only'),
   queryParameter('funder', { type: 'string' }, 'Funder slug, e.g. commune-mersch'),
   queryParameter('commune', { type: 'string' }, 'Commune of the site (services have none)'),
@@ -186,36 +188,23 @@ const LISTING_PARAMETERS = [
 ];
 
 const NULLABLE_STRING = nullable({ type: 'string' });
-const TIMELINE_ENTRY: Schema = {
-  type: 'object',
-  required: ['type', 'documentId', 'title', 'locale', 'year'],
-  properties: {
-    type: { type: 'string', enum: ['organisation', 'project', 'service', 'enterprise'] },
-    documentId: { type: 'string' },
-    slug: NULLABLE_STRING,
-    title: { type: 'string' },
-    locale: { type: 'string' },
-    year: { type: 'integer' },
-    kind: nullable({
-      type: 'object',
-      required: ['key', 'label'],
-      properties: { key: { type: 'string' }, label: { type: 'string' } },
-    }),
-    site: nullable({
-      type: 'object',
-      required: ['slug', 'name', 'commune'],
-      properties: { slug: { type: 'string' }, name: { type: 'string' }, commune: { type: 'string' } },
-    }),
-    summary: NULLABLE_STRING,
-    partner: NULLABLE_STRING,
-    formerName: NULLABLE_STRING,
-    legalForm: NULLABLE_STRING,
-    sectors: nullable({ type: 'array', items: { type: 'string' } }),
-  },
-};
+/**
+ * The answers of the listings and the timeline, from the shapes their services are typed by
+ * (src/utils/shapes.ts). `Timeline` is the GraphQL query's answer; REST wraps it differently.
+ */
+const { Timeline: _graphqlOnly, ...TIMELINE_REST_SHAPES } = TIMELINE_SHAPES;
+const ANSWER_SCHEMAS = jsonSchemas(
+  { ListingRow: listingRow, ...TIMELINE_REST_SHAPES },
+  (name) => ref(name).$ref,
+) as Record<string, Schema>;
 
-export function buildOpenApiDocument(strapi: Core.Strapi): Schema {
+/** The document, with `locales` (the i18n plugin's codes) as the values of every `locale`. */
+export function buildOpenApiDocument(strapi: Core.Strapi, locales: string[]): Schema {
+  const LOCALE = localeParameter(locales);
+  const COLLECTION_PARAMETERS = [LOCALE, ...COLLECTION_QUERY];
+  const LISTING_PARAMETERS = [LOCALE, ...LISTING_FILTERS];
   const schemas: Record<string, Schema> = {
+    ...ANSWER_SCHEMAS,
     RelatedEntry: RELATED,
     Media: {
       type: 'object',
@@ -248,14 +237,8 @@ export function buildOpenApiDocument(strapi: Core.Strapi): Schema {
   }
 
   const paths: Record<string, unknown> = {};
-  for (const name of PUBLIC_TYPES) {
-    const model = strapi.contentTypes[
-      `api::${name}.${name}` as keyof typeof strapi.contentTypes
-    ] as unknown as {
-      kind: string;
-      info: { pluralName: string };
-      attributes: Record<string, Attribute>;
-    };
+  for (const model of publicModels(strapi)) {
+    const name = model.info.singularName;
     const schemaName = pascal(name);
     schemas[schemaName] = objectSchema(model.attributes, {
       id: { type: 'integer' },
@@ -316,7 +299,7 @@ export function buildOpenApiDocument(strapi: Core.Strapi): Schema {
       type: 'object',
       required: ['data', 'meta'],
       properties: {
-        data: { type: 'array', items: LISTING_ROW },
+        data: { type: 'array', items: ref('ListingRow') },
         meta: {
           type: 'object',
           required: ['pagination', 'links'],
@@ -347,10 +330,11 @@ export function buildOpenApiDocument(strapi: Core.Strapi): Schema {
       type: 'object',
       required: ['data', 'meta'],
       properties: {
-        data: { type: 'array', items: TIMELINE_ENTRY },
+        data: { type: 'array', items: ref('TimelineEntry') },
         meta: {
           type: 'object',
-          properties: { locale: { type: 'string' }, organisation: { type: ['object', 'null'] } },
+          required: ['locale', 'organisation'],
+          properties: { locale: { type: 'string' }, organisation: nullable(ref('TimelineOrganisation')) },
         },
       },
     }),

@@ -6,6 +6,10 @@
  * entries that point to them (sites and funders, then enterprises, projects, services and the
  * organisation), so relations are set in the same call that creates each locale, and every entry
  * is published only after the entries it links to (strapi/strapi#25361).
+ *
+ * The stages are listed by hand, as their order matters; tests/derived-lists.test.ts fails when a
+ * content type has no stage or a stage comes before a type it links to. Which fields are
+ * relations, and to what, is read from the schemas.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,8 +25,6 @@ interface Stage {
   /** File name in database/seed/, without `.json`. */
   file: string;
   uid: ContentUid;
-  /** Relation fields, given in the seed as slugs of the target type. */
-  relations?: Record<string, ContentUid>;
   /** Repeatable components given in the seed as plain strings: field -> the component's field. */
   lists?: Record<string, string>;
 }
@@ -31,22 +33,20 @@ export const SEED_STAGES: Stage[] = [
   { file: 'sites', uid: 'api::site.site' },
   { file: 'funders', uid: 'api::funder.funder' },
   { file: 'enterprises', uid: 'api::enterprise.enterprise', lists: { sectors: 'name' } },
-  {
-    file: 'projects',
-    uid: 'api::project.project',
-    relations: { site: 'api::site.site', funders: 'api::funder.funder' },
-  },
-  {
-    file: 'services',
-    uid: 'api::service.service',
-    relations: { funders: 'api::funder.funder', enterprises: 'api::enterprise.enterprise' },
-  },
-  {
-    file: 'organisation',
-    uid: 'api::organisation.organisation',
-    relations: { funders: 'api::funder.funder' },
-  },
+  { file: 'projects', uid: 'api::project.project' },
+  { file: 'services', uid: 'api::service.service' },
+  { file: 'organisation', uid: 'api::organisation.organisation' },
 ];
+
+/** The relation fields of a type and their targets: given in the seed as slugs of the target. */
+function relationTargets(strapi: Core.Strapi, uid: ContentUid): Record<string, ContentUid> {
+  const attributes = strapi.getModel(uid).attributes as Record<string, { type: string; target?: string }>;
+  return Object.fromEntries(
+    Object.entries(attributes)
+      .filter(([, attribute]) => attribute.type === 'relation' && attribute.target?.startsWith('api::'))
+      .map(([name, attribute]) => [name, attribute.target as ContentUid]),
+  );
+}
 
 /**
  * The part of the Document Service the seed uses. The seed is generic over content types, while
@@ -91,6 +91,7 @@ export async function seed(strapi: Core.Strapi): Promise<SeedReport> {
     documentIds.set(stage.uid, ids);
     const documents = strapi.documents(stage.uid) as unknown as SeedDocuments;
     const model = strapi.getModel(stage.uid);
+    const relations = relationTargets(strapi, stage.uid);
     const draftAndPublish = model.options?.draftAndPublish === true;
     const single = model.kind === 'singleType';
     let created = 0;
@@ -111,7 +112,7 @@ export async function seed(strapi: Core.Strapi): Promise<SeedReport> {
         const data: Record<string, unknown> = {};
         for (const [field, raw] of Object.entries(entry)) {
           const value = isLocalized(raw) ? raw[locale] : raw;
-          const target = stage.relations?.[field];
+          const target = relations[field];
           const listField = stage.lists?.[field];
           if (target) {
             data[field] = Array.isArray(value)

@@ -1,5 +1,9 @@
-/** Labels of the enumeration keys, in the four locales. Keys are stable English identifiers. */
-import type { LocaleCode } from '../bootstrap/locales';
+/**
+ * Labels of the enumeration keys, in the four locales of src/bootstrap/locales.ts. Keys are stable
+ * English identifiers. A locale added in the admin panel gets the default locale's labels until
+ * it is added here.
+ */
+import { DEFAULT_LOCALE, type LocaleCode } from '../bootstrap/locales';
 
 type Labels = Record<string, Record<LocaleCode, string>>;
 
@@ -101,13 +105,17 @@ export const VOCABULARIES = {
 
 export type VocabularyName = keyof typeof VOCABULARIES;
 
-export function labelsIn(locale: LocaleCode): Record<VocabularyName, { key: string; label: string }[]> {
+/** The label in `locale`, else in the default locale (a locale these tables do not have yet). */
+const inLocale = (byLocale: Record<LocaleCode, string>, locale: string): string =>
+  byLocale[locale as LocaleCode] ?? byLocale[DEFAULT_LOCALE];
+
+export function labelsIn(locale: string): Record<VocabularyName, { key: string; label: string }[]> {
   const entries = Object.entries(VOCABULARIES).map(([name, { labels }]) => [
     name,
-    Object.entries(labels).map(([key, byLocale]) => ({ key, label: byLocale[locale] })),
+    Object.entries(labels).map(([key, byLocale]) => ({ key, label: inLocale(byLocale, locale) })),
   ]);
   return Object.fromEntries(entries);
 }
 
-export const labelOf = (labels: Labels, key: string, locale: LocaleCode): string =>
-  labels[key]?.[locale] ?? key;
+export const labelOf = (labels: Labels, key: string, locale: string): string =>
+  labels[key] ? inLocale(labels[key], locale) : key;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LOCALE_CODES } from '../../bootstrap/locales';
+import { DEFAULT_LOCALE, LOCALE_CODES } from '../../bootstrap/locales';
 import { labelsIn, VOCABULARIES } from '../labels';
 
 const schemaEnum = (uid: string, attribute: string): string[] => {
@@ -20,8 +20,14 @@ describe('vocabulary labels', () => {
   );
 
   it.each(LOCALE_CODES)('has a non-empty label for every key in %s', (locale) => {
-    for (const entries of Object.values(labelsIn(locale))) {
-      for (const { label } of entries) expect(label).toMatch(/^\S(.*\S)?$/);
+    for (const { labels } of Object.values(VOCABULARIES)) {
+      for (const byLocale of Object.values(labels)) {
+        expect(byLocale[locale]).toMatch(/^\S(.*\S)?$/);
+      }
     }
+  });
+
+  it("gives the default locale's labels in a locale it does not have yet", () => {
+    expect(labelsIn('it')).toEqual(labelsIn(DEFAULT_LOCALE));
   });
 });

@@ -1,5 +1,5 @@
 import { factories } from '@strapi/strapi';
-import { pinPopulate } from '../../../middlewares/populate';
+import { pinPopulate } from '../../../routes/populate';
 
 const populate = {
   middlewares: [

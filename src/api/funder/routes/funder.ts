@@ -1,5 +1,5 @@
 import { factories } from '@strapi/strapi';
-import { pinPopulate } from '../../../middlewares/populate';
+import { pinPopulate } from '../../../routes/populate';
 
 // A funder's projects can be many: they are populated on request only.
 const populate = { middlewares: [pinPopulate('api::funder.funder', {})] };

@@ -4,6 +4,7 @@ import { errors } from '@strapi/utils';
 import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { checkLocale } from '../../../i18n/locale-query';
 import { LISTING_COLUMNS, listingQuery, type ListingQuery, type ListingRow } from '../services/listing';
 
 /** Parses the query, or answers 400 with a message naming the parameter at fault. */
@@ -21,6 +22,17 @@ function refuse(error: z.ZodError): never {
       ? `Unknown query parameter "${name}"`
       : `Invalid query parameter "${name}": ${issue.message}`;
   throw new errors.ValidationError(message, { errors: z.treeifyError(error) });
+}
+
+/** The query parsed by `schema`, its locale one the i18n plugin has (else 400 naming it). */
+async function parseQuery(strapi: Core.Strapi, raw: unknown, schema: z.ZodType): Promise<ListingQuery> {
+  const query = parseListingQuery(raw, schema) as ListingQuery;
+  await checkLocale(
+    strapi,
+    query.locale,
+    (list) => `Invalid query parameter "locale": "${query.locale}" is none of ${list}`,
+  );
+  return query;
 }
 
 const service = (strapi: Core.Strapi) =>
@@ -45,14 +57,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async find(ctx: Context) {
     if (ctx.path.endsWith('.csv')) {
-      const query = parseListingQuery(ctx.query, csvQuery) as ListingQuery;
+      const query = await parseQuery(strapi, ctx.query, csvQuery);
       ctx.set('Content-Type', 'text/csv; charset=utf-8');
       ctx.set('Content-Disposition', `attachment; filename="inter-actions-projects-${query.locale}.csv"`);
       ctx.body = toCsv(await service(strapi).rows(query));
       return;
     }
 
-    const query = parseListingQuery(ctx.query, listingQuery) as ListingQuery;
+    const query = await parseQuery(strapi, ctx.query, listingQuery);
     const rows = await service(strapi).rows(query);
     const { page, pageSize } = query;
     const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));

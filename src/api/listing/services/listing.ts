@@ -4,14 +4,15 @@
  */
 import type { Core } from '@strapi/strapi';
 import { z } from 'zod';
-import { DEFAULT_LOCALE, LOCALE_CODES, type LocaleCode } from '../../../bootstrap/locales';
+import { DEFAULT_LOCALE } from '../../../bootstrap/locales';
 import { labelOf, PROJECT_KINDS, SERVICE_THEMES } from '../../../vocabulary/labels';
 
 const KINDS = [...Object.keys(PROJECT_KINDS), ...Object.keys(SERVICE_THEMES)] as [string, ...string[]];
 const year = z.coerce.number().int().min(1900).max(2100);
 
 export const listingQuery = z.strictObject({
-  locale: z.enum(LOCALE_CODES as [LocaleCode, ...LocaleCode[]]).default(DEFAULT_LOCALE),
+  // Checked against the i18n plugin's locales by the controller (src/i18n/locale-query.ts).
+  locale: z.string().default(DEFAULT_LOCALE),
   type: z.enum(['project', 'service']).optional(),
   funder: z
     .string()
@@ -28,36 +29,29 @@ export const listingQuery = z.strictObject({
 
 export type ListingQuery = z.infer<typeof listingQuery>;
 
-/** The columns of a listing row, in the order of the CSV (and of the OpenAPI description). */
-export const LISTING_COLUMNS = [
-  'type',
-  'documentId',
-  'slug',
-  'title',
-  'locale',
-  'kind',
-  'kindLabel',
-  'foundedYear',
-  'site',
-  'commune',
-  'funders',
-  'updatedAt',
-] as const;
+/**
+ * A listing row, written once: its TypeScript type, the CSV's columns (in this order) and the
+ * OpenAPI schema (src/openapi/document.ts, through src/utils/shapes.ts) all come from it.
+ */
+export const listingRow = z.object({
+  type: z.enum(['project', 'service']),
+  documentId: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  locale: z.string(),
+  kind: z.enum(KINDS),
+  kindLabel: z.string(),
+  foundedYear: z.int(),
+  site: z.string(),
+  commune: z.string(),
+  funders: z.array(z.string()),
+  updatedAt: z.iso.datetime(),
+});
 
-export interface ListingRow {
-  type: 'project' | 'service';
-  documentId: string;
-  slug: string;
-  title: string;
-  locale: string;
-  kind: string;
-  kindLabel: string;
-  foundedYear: number;
-  site: string;
-  commune: string;
-  funders: string[];
-  updatedAt: string;
-}
+export type ListingRow = z.infer<typeof listingRow>;
+
+/** The columns of a listing row, in the order of the CSV. */
+export const LISTING_COLUMNS = Object.keys(listingRow.shape) as (keyof ListingRow)[];
 
 interface Entry {
   documentId: string;

@@ -6,7 +6,7 @@ import type { Timeline } from '../services/timeline';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: Context) {
-    const locale = parseLocaleQuery(ctx.query);
+    const locale = await parseLocaleQuery(strapi, ctx.query);
     const timeline: Timeline = await strapi.service('api::timeline.timeline').build(locale);
     ctx.body = { data: timeline.entries, meta: { locale, organisation: timeline.organisation } };
   },

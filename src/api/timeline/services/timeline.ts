@@ -3,47 +3,79 @@
  * service and enterprise, ordered by founding year, in one locale (with the locale fallback).
  */
 import type { Core } from '@strapi/strapi';
-import type { LocaleCode } from '../../../bootstrap/locales';
+import { z } from 'zod';
+import { DEFAULT_LOCALE } from '../../../bootstrap/locales';
 import { labelOf, PROJECT_KINDS, SERVICE_THEMES } from '../../../vocabulary/labels';
 
-export type TimelineType = 'organisation' | 'project' | 'service' | 'enterprise';
+/**
+ * The timeline's shape, written once: this service's types come from it, and so do the GraphQL
+ * types (src/graphql/timeline.ts) and the OpenAPI schemas (src/openapi/document.ts), through
+ * src/utils/shapes.ts. A field added here appears in all three; the service must then fill it.
+ */
+const TYPE_ORDER = ['organisation', 'project', 'service', 'enterprise'] as const;
+const text = z.string().nullable();
 
-export interface TimelineEntry {
-  type: TimelineType;
-  documentId: string;
-  slug: string | null;
-  title: string;
-  locale: string;
-  year: number;
-  kind: { key: string; label: string } | null;
-  site: { slug: string; name: string; commune: string } | null;
-  summary: string | null;
-  partner: string | null;
-  formerName: string | null;
-  legalForm: string | null;
-  sectors: string[] | null;
-}
+const timelineKind = z.object({ key: z.string(), label: z.string() });
+const timelineSite = z.object({ slug: z.string(), name: z.string(), commune: z.string() });
+const timelineEntry = z.object({
+  type: z.enum(TYPE_ORDER),
+  documentId: z.string(),
+  slug: text,
+  title: z.string(),
+  locale: z.string(),
+  year: z.int(),
+  kind: timelineKind.nullable(),
+  site: timelineSite.nullable(),
+  summary: text,
+  partner: text,
+  formerName: text,
+  legalForm: text,
+  sectors: z.array(z.string()).nullable(),
+});
+const timelineFunder = z.object({ slug: z.string(), name: z.string(), kind: z.string() });
+const timelineOrganisation = z.object({
+  name: z.string(),
+  legalForm: text,
+  foundedYear: z.int(),
+  mission: text,
+  independence: text,
+  history: text,
+  neighbourhoodIntro: text,
+  socialIntro: text,
+  funders: z.array(timelineFunder),
+});
+/** The GraphQL query's answer; REST answers `{ data: entries, meta: { locale, organisation } }`. */
+const timeline = z.object({
+  locale: z.string(),
+  organisation: timelineOrganisation.nullable(),
+  entries: z.array(timelineEntry),
+});
 
-export interface OrganisationIntro {
-  name: string;
-  legalForm: string | null;
-  foundedYear: number;
-  mission: string | null;
-  independence: string | null;
-  history: string | null;
-  neighbourhoodIntro: string | null;
-  socialIntro: string | null;
-  funders: { slug: string; name: string; kind: string }[];
-}
+/** The named shapes, in the order of the GraphQL type definitions. */
+export const TIMELINE_SHAPES = {
+  TimelineKind: timelineKind,
+  TimelineSite: timelineSite,
+  TimelineEntry: timelineEntry,
+  TimelineFunder: timelineFunder,
+  TimelineOrganisation: timelineOrganisation,
+  Timeline: timeline,
+};
 
-export interface Timeline {
-  locale: LocaleCode;
-  organisation: OrganisationIntro | null;
-  entries: TimelineEntry[];
-}
+export type TimelineType = (typeof TYPE_ORDER)[number];
+export type TimelineEntry = z.infer<typeof timelineEntry>;
+export type OrganisationIntro = z.infer<typeof timelineOrganisation>;
+export type Timeline = z.infer<typeof timeline>;
 
 type Doc = Record<string, unknown> & { documentId: string; locale: string };
-const TYPE_ORDER: TimelineType[] = ['organisation', 'project', 'service', 'enterprise'];
+
+/** Titles in the reader's collation; a code Intl does not know sorts as the default locale. */
+function collatorFor(locale: string): Intl.Collator {
+  try {
+    return new Intl.Collator(locale);
+  } catch {
+    return new Intl.Collator(DEFAULT_LOCALE);
+  }
+}
 
 const entry = (
   type: TimelineType,
@@ -68,7 +100,7 @@ const entry = (
 });
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async build(locale: LocaleCode): Promise<Timeline> {
+  async build(locale: string): Promise<Timeline> {
     const read = { locale, status: 'published' } as const;
     const [organisation, projects, services, enterprises] = (await Promise.all([
       strapi.documents('api::organisation.organisation').findFirst({
@@ -126,11 +158,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         }),
       );
     }
+    const collator = collatorFor(locale);
     entries.sort(
       (a, b) =>
         a.year - b.year ||
         TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) ||
-        a.title.localeCompare(b.title, locale),
+        collator.compare(a.title, b.title),
     );
 
     return {
@@ -145,7 +178,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
             history: (organisation.history as string | null) ?? null,
             neighbourhoodIntro: (organisation.neighbourhoodIntro as string | null) ?? null,
             socialIntro: (organisation.socialIntro as string | null) ?? null,
-            funders: (organisation.funders as OrganisationIntro['funders']) ?? [],
+            // Exactly the declared fields: the populate also brings each funder's ids.
+            funders: ((organisation.funders as OrganisationIntro['funders'] | null) ?? []).map(
+              ({ slug, name, kind }) => ({ slug, name, kind }),
+            ),
           }
         : null,
       entries,

@@ -10,6 +10,11 @@
  *
  * Each route states its default in a line (src/api/<type>/routes/<type>.ts):
  *   find: { middlewares: [pinPopulate('api::project.project', { site: true })] }
+ * A route without it takes any populate: tests/derived-lists.test.ts sends a two-level populate to
+ * every GET route of every API and expects 400.
+ *
+ * A helper of the routers, not a middleware of its own: Strapi loads every file of
+ * src/middlewares as a global middleware, so this one lives here.
  */
 import type { UID } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
