@@ -5,11 +5,17 @@
  * reads still succeed, uncached. Every app here sends X-Cache (RESPONSE_CACHE_DEBUG_HEADER), which
  * these tests read to tell a cached answer from a computed one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { databaseUrl } from './support/database';
-import { freePort, spawnStrapi, waitForHealth, type ServerProcess } from './support/server-process';
+import {
+  freePort,
+  spawnRedis,
+  spawnStrapi,
+  waitForHealth,
+  type ServerProcess,
+} from './support/server-process';
 import { startStrapi, type TestApp } from './support/strapi';
 import { bearer, createApiUser, type ApiUser } from './support/users';
 
@@ -223,16 +229,7 @@ describe('shared through Redis (two instances)', () => {
   let readB: Read;
 
   const startRedis = async () => {
-    redis = spawn('redis-server', [
-      '--port',
-      String(redisPort),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ]);
+    redis = spawnRedis(redisPort);
     for (let attempt = 0; attempt < 50; attempt += 1) {
       if (await accepts(redisPort)) return;
       await new Promise((resolve) => setTimeout(resolve, 100));

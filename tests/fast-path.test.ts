@@ -30,25 +30,23 @@ let requests: Request[] = [];
 let headers: Record<string, Record<string, string>> = {};
 let fastAnswers: Answer[] = [];
 
-const KINDS = ['youth-house', 'childcare', 'community-work', 'day-care', 'field-coordination'];
-const THEMES = [
-  'work-initiation',
-  'job-coaching',
-  'debt-counselling',
-  'budget-management',
-  'emergency-housing',
-];
-const LOCALES = ['de', 'lb', 'en'];
-
 /** Hundreds of entries in every state a reader can meet, through the Document Service. */
 async function messyDataset(strapi: Core.Strapi) {
   const random = seededRandom(14);
   const sites = await strapi.documents('api::site.site').findMany({ locale: 'fr', limit: 100 });
   const funders = await strapi.documents('api::funder.funder').findMany({ locale: 'fr', limit: 100 });
-  const projectKinds = (
-    strapi.getModel('api::project.project').attributes.kind as unknown as { enum: string[] }
-  ).enum;
-  const kinds = KINDS.filter((kind) => projectKinds.includes(kind));
+  // The enumerations' values, from the schemas.
+  type Model = { attributes: Record<string, { enum?: string[] }> };
+  const enumOf = (uid: string, field: string) =>
+    (strapi.getModel(uid as never) as unknown as Model).attributes[field].enum ?? [];
+  // Every locale of the i18n plugin but the default one.
+  const locales = (
+    (await strapi.plugin('i18n').service('locales').find()) as { code: string; isDefault: boolean }[]
+  )
+    .filter((locale) => !locale.isDefault)
+    .map((locale) => locale.code);
+  const kinds = enumOf('api::project.project', 'kind');
+  const themes = enumOf('api::service.service', 'theme');
   const write = async (uid: 'api::project.project' | 'api::service.service', index: number) => {
     const documents = strapi.documents(uid);
     const isProject = uid === 'api::project.project';
@@ -66,12 +64,12 @@ async function messyDataset(strapi: Core.Strapi) {
       : {
           name,
           slug: `service-genere-${index}`,
-          theme: random.pick(THEMES),
+          theme: random.pick(themes),
           foundedYear: 1980 + Math.floor(random.next() * 45),
           funders: funders.filter(() => random.chance(0.1)).map((funder) => funder.documentId),
         };
     const created = await documents.create({ locale: 'fr', data: data as never });
-    for (const locale of LOCALES) {
+    for (const locale of locales) {
       if (!random.chance(0.4)) continue;
       await documents.update({
         documentId: created.documentId,

@@ -6,7 +6,6 @@
  * header, the response cache's memory, the order of fields in answers, and the cost of a GraphQL
  * query. The numbers in the describe titles are the items of the fix.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -15,7 +14,7 @@ import { SMTPServer } from 'smtp-server';
 import type { Response } from 'supertest';
 import { entrySize, memoryBackend, redisBackend, type CacheBackend } from '../src/cache/backend';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
-import { freePort } from './support/server-process';
+import { freePort, spawnRedis } from './support/server-process';
 import { startStrapi, type TestApp } from './support/strapi';
 import { bearer, createApiUser, type ApiUser } from './support/users';
 
@@ -828,16 +827,7 @@ describe('8. the stores, bounded in bytes', () => {
 
   it('Redis skips an entry larger than a quarter of maxBytes too', async () => {
     const port = await freePort();
-    const redis = spawn('redis-server', [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ]);
+    const redis = spawnRedis(port);
     const exited = new Promise((resolve) => redis.once('exit', resolve));
     const backend = redisBackend(`redis://127.0.0.1:${port}`, {
       maxEntries: 1000,

@@ -80,3 +80,7 @@ export async function waitForHealth(server: ServerProcess, timeoutMs = 90_000): 
   }
   throw new Error(`server did not answer /_health within ${timeoutMs} ms:\n${server.output()}`);
 }
+
+/** A private redis-server on `port` (loopback, nothing kept on disk); kill it with SIGKILL. */
+export const spawnRedis = (port: number) =>
+  spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
