@@ -427,6 +427,37 @@ describe('5. cost bounds', () => {
     expect(graphql.text).toMatch(/at most 2 relations/);
   });
 
+  it('ten concurrent worst-case requests leave the pool to others', async () => {
+    // The costliest shapes still allowed (two hops, a text search on the far side) and refused ones
+    // (eight hops), ten of each at once, with other values each time so that no cache helps.
+    const worst = Array.from({ length: 10 }, (_, index) =>
+      app
+        .http()
+        .get('/api/projects')
+        .query({
+          'filters[funders][projects][summary][$containsi]': `zz${index}`,
+          'pagination[pageSize]': 100,
+        }),
+    );
+    const refused = Array.from({ length: 10 }, (_, index) =>
+      app
+        .http()
+        .get(
+          `/api/projects?filters[funders][projects][funders][projects][funders][projects][title][$eq]=x${index}`,
+        ),
+    );
+    const others = Array.from({ length: 5 }, (_, index) =>
+      app
+        .http()
+        .get('/api/sites')
+        .query({ 'pagination[page]': index + 1 }),
+    );
+    const answers = await Promise.all([...worst, ...refused, ...others]);
+    expect(answers.slice(0, 10).map((answer) => answer.status)).toEqual(Array(10).fill(200));
+    expect(answers.slice(10, 20).map((answer) => answer.status)).toEqual(Array(10).fill(400));
+    expect(answers.slice(20).map((answer) => answer.status)).toEqual(Array(5).fill(200));
+  });
+
   it('a list longer than the parser takes is a 400, not every row', async () => {
     await app.http().get('/api/projects?filters[title][$in][200]=x').expect(400);
     const or = Array.from({ length: 120 }, (_, index) => `filters[$or][${index}][title][$eq]=x${index}`).join(
