@@ -20,15 +20,23 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   const production = env('NODE_ENV') === 'production';
   const corsOrigins = env.array('CORS_ORIGINS', production ? [] : DEVELOPMENT_ORIGINS).filter(Boolean);
   const uploadLimit = env.int('UPLOAD_MAX_MB', 10) * MB;
+  // The order is part of correctness; each line says why its middleware stands where it does.
   return [
+    // First: every request is logged, with the status it finally got.
     'strapi::logger',
+    // Formats what any later middleware throws into Strapi's error shape.
     'strapi::errors',
+    // Maps database and body-parser errors to 4xx/503 before strapi::errors formats them.
     'global::error-shape',
+    // Before anything keyed on the path (rate limit, caches, query checks): /API/... is a 404.
     'global::canonical-path',
+    // Before any work: a production request that did not come through the TLS proxy is refused.
     { name: 'global::require-https', config: { enabled: env.bool('REQUIRE_HTTPS', production) } },
+    // Security headers on every answer, the cached ones included.
     'strapi::security',
     { name: 'strapi::cors', config: { origin: contentApiOnly(corsOrigins) } },
     // No strapi::poweredBy: responses do not name the stack (X-Powered-By).
+    // Before the body is parsed or a password checked: an attempt over budget costs nothing.
     {
       name: 'global::auth-rate-limit',
       config: {
@@ -36,11 +44,16 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
         windowMinutes: env.int('AUTH_RATE_LIMIT_WINDOW_MINUTES', 5),
       },
     },
+    // Wraps the response cache, so that cached answers get their ETag and 304s too.
     { name: 'global::http-cache', config: { maxAge: env.int('HTTP_CACHE_MAX_AGE', 0) } },
+    // Before the query is parsed and checked: a hit costs no further work.
     'global::response-cache',
+    // Inside the cache: what is stored is already in schema order.
     'global::stable-order',
+    // Parses the query string (qs), which the checks below read.
     'strapi::query',
     'global::query-guard',
+    // Around GraphQL requests only: the relation-batching scope of src/fast-path.
     'global::graphql-batch',
     {
       name: 'strapi::body',
@@ -51,9 +64,11 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
         formidable: { maxFileSize: uploadLimit },
       },
     },
+    // Right after the body is parsed, before any route reads it.
     'global::body-guard',
     'strapi::session',
     'strapi::favicon',
+    // Before strapi::public, which would otherwise answer / with the admin redirect.
     'global::home-page',
     'strapi::public',
   ];
