@@ -7,6 +7,12 @@ import { createAdminUser, registerFirstAdmin, type AdminSession } from './suppor
 import { createCallers, type Callers } from './support/callers';
 import { startStrapi, type TestApp } from './support/strapi';
 
+/** A real one-pixel PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 let app: TestApp;
 let callers: Callers;
 let superAdmin: AdminSession;
@@ -316,15 +322,11 @@ describe('4. admin roles hold across locales and shared fields', () => {
   });
 
   it('a Translator may not clear a shared media field, nor disconnect a relation in any form', async () => {
-    const png = Buffer.from(
-      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-      'base64',
-    );
     const uploaded = await app
       .http()
       .post('/upload')
       .set(superAdmin.headers)
-      .attach('files', png, { filename: 'cover.png', contentType: 'image/png' })
+      .attach('files', PNG, { filename: 'cover.png', contentType: 'image/png' })
       .expect(201);
     const documents = app.strapi.documents('api::project.project');
     await documents.update({
@@ -356,15 +358,11 @@ describe('4. admin roles hold across locales and shared fields', () => {
   });
 
   it('a Project coordinator may upload files but not edit or delete them (published entries show them)', async () => {
-    const png = Buffer.from(
-      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-      'base64',
-    );
     const theirs = await app
       .http()
       .post('/upload')
       .set(coordinator.headers)
-      .attach('files', png, { filename: 'mine.png', contentType: 'image/png' });
+      .attach('files', PNG, { filename: 'mine.png', contentType: 'image/png' });
     expect(theirs.status).toBe(201);
     const file = (
       await app.strapi.db.query('plugin::upload.file').findMany({ limit: 1, orderBy: { id: 'asc' } })

@@ -135,6 +135,10 @@ const fixtures = new Map<string, Doc[]>();
 let defaultLocale: string;
 let otherLocale: string;
 
+/** What a refused call left in the database, for its failure message. */
+const databaseSays = (before: string, after: string) =>
+  after === before ? 'nothing changed in the database' : 'THE DOCUMENT CHANGED in the database';
+
 const marker = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
 const markedText = (mark: string) => (attribute: Attribute, label: string) =>
   canaryValue(attribute, mark, label);
@@ -707,7 +711,7 @@ function writeCases(caller: string): Case[] {
             if (!deleter) {
               const refused = how.gql ? graphqlCodes(answer).includes('FORBIDDEN') : isRefusal(answer.status);
               if (!refused)
-                return `expected 401/403, got ${answer.status} ${short(answer.text)} [${after === before ? 'nothing changed in the database' : 'THE DOCUMENT CHANGED in the database'}]`;
+                return `expected 401/403, got ${answer.status} ${short(answer.text)} [${databaseSays(before, after)}]`;
               return after === before ? undefined : changedMessage(before, after);
             }
             const ok = how.gql
@@ -749,7 +753,7 @@ function writeCases(caller: string): Case[] {
             });
             const after = await snapshot(type, doc.documentId);
             if (!isRefusal(answer.status))
-              return `expected 403, got ${answer.status} ${short(answer.text)} [${after === before ? 'nothing changed in the database' : 'THE DOCUMENT CHANGED in the database'}]`;
+              return `expected 403, got ${answer.status} ${short(answer.text)} [${databaseSays(before, after)}]`;
             return after === before ? undefined : changedMessage(before, after);
           },
         });
@@ -1023,7 +1027,7 @@ function adminCases(role: string): Case[] {
             const after = await snapshot(type, doc.documentId);
             if (!allowed) {
               if (answer.status !== 403)
-                return `expected 403, got ${answer.status} ${short(answer.text)} [${after === before ? 'nothing changed in the database' : 'THE DOCUMENT CHANGED in the database'}]`;
+                return `expected 403, got ${answer.status} ${short(answer.text)} [${databaseSays(before, after)}]`;
               return after === before ? undefined : changedMessage(before, after);
             }
             if (answer.status !== 200) return `expected 200, got ${answer.status} ${short(answer.text)}`;
@@ -1055,7 +1059,7 @@ function adminCases(role: string): Case[] {
             const after = await snapshot(type, doc.documentId);
             if (!allowed) {
               if (answer.status !== 403)
-                return `expected 403, got ${answer.status} ${short(answer.text)} [${after === before ? 'nothing changed in the database' : 'THE DOCUMENT CHANGED in the database'}]`;
+                return `expected 403, got ${answer.status} ${short(answer.text)} [${databaseSays(before, after)}]`;
               return after === before ? undefined : changedMessage(before, after);
             }
             if (!doc.locales.includes(locale) && locale !== '*')
@@ -1086,7 +1090,7 @@ function adminCases(role: string): Case[] {
             const after = await snapshot(type, doc.documentId);
             if (!allowed) {
               if (answer.status !== 403)
-                return `expected 403, got ${answer.status} ${short(answer.text)} [${after === before ? 'nothing changed in the database' : 'THE DOCUMENT CHANGED in the database'}]`;
+                return `expected 403, got ${answer.status} ${short(answer.text)} [${databaseSays(before, after)}]`;
               return after === before ? undefined : changedMessage(before, after);
             }
             if (!doc.locales.includes(locale))
@@ -1141,7 +1145,7 @@ function adminCases(role: string): Case[] {
               );
               const after = await snapshot(type, doc.documentId);
               if (answer.status !== 403)
-                return `expected 403, got ${answer.status} ${short(answer.text)} [${after === before ? 'nothing changed in the database' : 'THE DOCUMENT CHANGED in the database'}]`;
+                return `expected 403, got ${answer.status} ${short(answer.text)} [${databaseSays(before, after)}]`;
               return after === before ? undefined : changedMessage(before, after);
             },
           });
@@ -1225,7 +1229,7 @@ async function sharedFieldCases(role: string): Promise<Case[]> {
             const sent = short(JSON.stringify(changed));
             if (!allowed) {
               if (answer.status !== 403)
-                return `expected 403, got ${answer.status} (sent ${sent}) ${short(answer.text)} [${after === before ? 'nothing changed in the database' : 'THE DOCUMENT CHANGED in the database'}]`;
+                return `expected 403, got ${answer.status} (sent ${sent}) ${short(answer.text)} [${databaseSays(before, after)}]`;
               if ((await defaultRows()) !== defaultBefore)
                 return `refused, yet the ${defaultLocale} version changed`;
               return after === before ? undefined : changedMessage(before, after);
@@ -1340,7 +1344,7 @@ describe('project coordinator: someone else’s documents', () => {
               const after = await snapshot(type, doc.documentId);
               if (!allowed) {
                 if (answer.status !== 403)
-                  return `expected 403, got ${answer.status} ${short(answer.text)} [${after === before ? 'nothing changed in the database' : 'THE DOCUMENT CHANGED in the database'}]`;
+                  return `expected 403, got ${answer.status} ${short(answer.text)} [${databaseSays(before, after)}]`;
                 return after === before ? undefined : changedMessage(before, after);
               }
               return answer.status === 200
