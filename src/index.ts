@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { env } from '@strapi/utils';
 import { ensureIndexes } from './bootstrap/indexes';
+import { applyEmailTemplates, sendAdminInvitations } from './email';
 import { ensureLocales } from './bootstrap/locales';
 import { applyRegistrationSetting } from './bootstrap/registration';
 import { cacheOf, registerCache } from './cache';
@@ -8,6 +9,7 @@ import { registerFastPath } from './fast-path';
 import { registerTimelineQuery } from './graphql/timeline';
 import { localeFallback } from './i18n/fallback';
 import { applyAdminRoles, applyContentApiPermissions } from './permissions/apply';
+import { applyAdminViews } from './admin-views';
 import { publicationRules } from './permissions/publication';
 import { adminWriteRules } from './security/admin-writes';
 import { publishedOnlyForReaders } from './security/published-only';
@@ -32,6 +34,8 @@ export default {
     publishedOnlyForReaders(strapi);
     limitReadOnlyTokens(strapi);
     registerTimelineQuery(strapi);
+    // Invitations to the admin panel are mailed (Strapi only shows the link to the inviter).
+    sendAdminInvitations(strapi);
     // The response cache and its write generation (not a patch of Strapi: RESPONSE_CACHE).
     registerCache(strapi);
     // Every replacement of a Strapi internal, each self-checked, all off with FAST_PATH=off:
@@ -45,7 +49,9 @@ export default {
     await ensureLocales(strapi);
     await applyContentApiPermissions(strapi);
     await applyAdminRoles(strapi);
+    await applyAdminViews(strapi);
     await applyRegistrationSetting(strapi);
+    await applyEmailTemplates(strapi);
     // Import database/seed/ into an empty database; on by default outside production.
     if (env.bool('SEED_ON_BOOT', env('NODE_ENV') !== 'production')) await seedIfEmpty(strapi);
   },

@@ -7,10 +7,8 @@
  * query. The numbers in the describe titles are the items of the fix.
  */
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { UID } from '@strapi/strapi';
-import { SMTPServer } from 'smtp-server';
 import type { Response } from 'supertest';
 import { entrySize, memoryBackend, redisBackend, type CacheBackend } from '../src/cache/backend';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
@@ -651,83 +649,7 @@ describe('2. in production, GraphQL errors carry no SQL, stack or internal messa
   });
 });
 
-describe('3. password reset through an SMTP server', () => {
-  let app: TestApp;
-  let server: SMTPServer;
-  const received: { from?: string; to: string[]; user?: string; data: string }[] = [];
-
-  beforeAll(async () => {
-    server = new SMTPServer({
-      disabledCommands: ['STARTTLS'],
-      allowInsecureAuth: true,
-      onAuth(auth, _session, callback) {
-        if (auth.username === 'cms' && auth.password === 'smtp-secret') callback(null, { user: 'cms' });
-        else callback(new Error('Invalid username or password'));
-      },
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          received.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
-            to: session.envelope.rcptTo.map((recipient) => recipient.address),
-            user: session.user as string | undefined,
-            data: Buffer.concat(chunks).toString('utf8'),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.server.address() as AddressInfo;
-    app = await startStrapi({
-      env: {
-        ...TEST_ENV,
-        SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: String(port),
-        SMTP_USER: 'cms',
-        SMTP_PASSWORD: 'smtp-secret',
-        EMAIL_FROM: 'Inter-Actions <cms@example.test>',
-      },
-    });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-
-  const forgot = (email: string) => app.http().post('/api/auth/forgot-password').send({ email });
-
-  it('delivers a known user’s reset mail there, and answers as for an unknown address', async () => {
-    const user = await createApiUser(app, 'authenticated');
-    const known = await forgot(user.email);
-    expect({ status: known.status, body: known.body }).toEqual({ status: 200, body: { ok: true } });
-    expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ to: [user.email], user: 'cms' });
-    const stored = await app.strapi.db
-      .query('plugin::users-permissions.user')
-      .findOne({ where: { id: user.id } });
-    // Quoted-printable breaks the 128-character token over lines.
-    expect(received[0].data.replace(/=\r?\n/g, '')).toContain(stored.resetPasswordToken);
-
-    const unknown = await forgot('nobody-here@example.test');
-    expect({ status: unknown.status, body: unknown.body }).toEqual({
-      status: known.status,
-      body: known.body,
-    });
-    expect(received).toHaveLength(1);
-  });
-
-  it('answers a known address the same while the SMTP server is unreachable', async () => {
-    const user = await createApiUser(app, 'authenticated');
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    const known = await forgot(user.email);
-    const unknown = await forgot('nobody-here@example.test');
-    expect({ status: known.status, body: known.body }).toEqual({ status: 200, body: { ok: true } });
-    expect({ status: unknown.status, body: unknown.body }).toEqual({ status: 200, body: { ok: true } });
-  });
-});
+// 3. Delivery through a real SMTP server, and the same answer while it is unreachable: tests/email.test.ts.
 
 describe('7 and 8. the response cache with its debug header and a small memory bound', () => {
   // A quarter of it (40,000) is more than any page of up to 13 projects takes, less than all 29.

@@ -1,0 +1,136 @@
+/**
+ * The admin panel of Inter-Actions: in French by default (German and English offered), branded,
+ * without Strapi's promotional surfaces. Field labels and help texts come from the content-manager
+ * configuration applied at boot (src/admin-views); the German and English labels of fields and
+ * types reach the panel here, as admin translations.
+ */
+import type { StrapiApp } from '@strapi/strapi/admin';
+import { FIELD_TEXTS, TYPE_NAMES } from '../admin-views/texts';
+import logo from './extensions/logo.svg';
+import mark from './extensions/logo-mark.svg';
+
+type Language = 'fr' | 'de' | 'en';
+const LANGUAGES: Language[] = ['fr', 'de', 'en'];
+const DEFAULT_LANGUAGE: Language = 'fr';
+const BRAND = 'Inter-Actions';
+
+/** Strapi's own strings that name Strapi where staff should read the association's name. */
+const BRANDING: Record<Language, Record<string, string>> = {
+  fr: {
+    'Auth.form.welcome.title': 'Bienvenue sur Inter-Actions',
+    'Auth.form.welcome.subtitle': 'Connectez-vous à votre compte',
+    'Auth.form.register.subtitle':
+      "Vos identifiants servent uniquement à vous connecter à l'espace d'édition d'Inter-Actions.",
+    'app.components.LeftMenu.navbrand.title': BRAND,
+    'app.components.LeftMenu.navbrand.workplace': 'Espace d’édition',
+    'Auth.form.button.login.strapi': 'Se connecter',
+  },
+  de: {
+    'Auth.form.welcome.title': 'Willkommen bei Inter-Actions',
+    'Auth.form.welcome.subtitle': 'Melden Sie sich bei Ihrem Konto an',
+    'Auth.form.register.subtitle':
+      'Ihre Zugangsdaten dienen nur der Anmeldung im Redaktionsbereich von Inter-Actions.',
+    'app.components.LeftMenu.navbrand.title': BRAND,
+    'app.components.LeftMenu.navbrand.workplace': 'Redaktion',
+    'Auth.form.button.login.strapi': 'Anmelden',
+  },
+  en: {
+    'Auth.form.welcome.title': 'Welcome to Inter-Actions',
+    'Auth.form.welcome.subtitle': 'Log in to your account',
+    'Auth.form.register.subtitle': "Your credentials only serve to log in to Inter-Actions' editing space.",
+    'app.components.LeftMenu.navbrand.title': BRAND,
+    'app.components.LeftMenu.navbrand.workplace': 'Editing space',
+    'Auth.form.button.login.strapi': 'Log in',
+  },
+};
+
+/**
+ * Field labels per admin language: the content manager looks labels up by these ids before it falls
+ * back to the configured (French) label. Help texts have no such id: they stay French.
+ */
+function fieldLabels(language: Language): Record<string, string> {
+  const messages: Record<string, string> = {};
+  for (const [uid, fields] of Object.entries(FIELD_TEXTS)) {
+    const prefix = uid.includes('::') ? 'content-manager.content-types' : 'content-manager.components';
+    for (const [field, text] of Object.entries(fields)) {
+      const label = language === 'fr' ? text.label : text[language];
+      if (label) messages[`${prefix}.${uid}.${field}`] = label;
+    }
+  }
+  // The menu and list headers look a type up by its display name.
+  for (const [displayName, names] of Object.entries(TYPE_NAMES)) messages[displayName] = names[language];
+  return messages;
+}
+
+const translations = Object.fromEntries(
+  LANGUAGES.map((language) => [language, { ...BRANDING[language], ...fieldLabels(language) }]),
+);
+
+/**
+ * What Strapi 5.54 keeps in the browser and offers no setting for: the language before login (the
+ * login page; after login, the user's preferred language wins, French for new staff), the guided
+ * tour, and the "new Media Library" announcement banner (dismissed per instance).
+ */
+function browserDefaults(): void {
+  const storage = window.localStorage;
+  if (!storage.getItem('strapi-admin-language')) storage.setItem('strapi-admin-language', DEFAULT_LANGUAGE);
+
+  let tour: Record<string, unknown> = {};
+  try {
+    tour = JSON.parse(storage.getItem('STRAPI_GUIDED_TOUR') ?? '{}') ?? {};
+  } catch {
+    tour = {};
+  }
+  storage.setItem(
+    'STRAPI_GUIDED_TOUR',
+    JSON.stringify({ completedActions: [], hidden: false, ...tour, enabled: false }),
+  );
+
+  const dismissBanner = (scope: unknown) => {
+    for (const legacy of [true, false])
+      storage.setItem(`STRAPI_MEDIA_LIBRARY_BANNER_DISMISSED_FOR_${legacy}:${scope}`, 'true');
+  };
+  // The scope is the instance's uuid from /admin/init (`false` when the project has none).
+  dismissBanner(undefined);
+  dismissBanner(false);
+  const backend = (window as unknown as { strapi?: { backendURL?: string } }).strapi?.backendURL ?? '';
+  fetch(`${backend}/admin/init`)
+    .then((response) => (response.ok ? response.json() : null))
+    .then((body) => dismissBanner(body?.data?.uuid))
+    .catch(() => undefined);
+}
+
+/** Page titles read "… | Inter-Actions" instead of Strapi's hard-coded "… | Strapi". */
+function brandTitles(): void {
+  const rename = () => {
+    const title = document.title;
+    if (title === 'Strapi Admin') document.title = BRAND;
+    else if (title.endsWith(' | Strapi'))
+      document.title = `${title.slice(0, -' | Strapi'.length)} | ${BRAND}`;
+  };
+  rename();
+  let head = document.querySelector('title');
+  if (!head) {
+    head = document.createElement('title');
+    document.head.appendChild(head);
+  }
+  new MutationObserver(rename).observe(head, { childList: true, characterData: true, subtree: true });
+}
+
+export default {
+  config: {
+    // English is always there in Strapi; Luxembourgish has no admin translation in Strapi 5.54.
+    locales: ['fr', 'de'],
+    auth: { logo },
+    menu: { logo: mark },
+    translations,
+    // No tutorials, no "new release" check against GitHub.
+    tutorials: false,
+    notifications: { releases: false },
+  },
+  register() {
+    browserDefaults();
+    brandTitles();
+  },
+  bootstrap(_app: StrapiApp) {},
+};
