@@ -3,9 +3,10 @@
 // boots the app once so that it creates its tables, locales and roles, then inserts with SQL
 // 100 sites, 50 funders and 2,000 projects (about 5 funders each), each in fr and de, draft and
 // published, linked as Strapi links them (a published row to published rows of the same locale).
-// Also creates an editor account for the write load. Prints the facts the bench needs as JSON.
+// Also creates an editor account for the write load and a partner's read-only token. Prints the facts the bench needs as JSON.
 'use strict';
 const { randomBytes } = require('node:crypto');
+const path = require('node:path');
 const { withStrapi } = require('../scripts/lib/with-strapi');
 
 const SIZES = { sites: 100, funders: 50, projects: 2000, fundersPerProject: 5 };
@@ -37,7 +38,7 @@ async function insertDocument(trx, table, fields) {
   return { documentId: id, ids };
 }
 
-withStrapi(async (strapi) => {
+withStrapi(async (strapi, distDir) => {
   const knex = strapi.db.connection;
   const facts = await knex.transaction(async (trx) => {
     const sites = [];
@@ -112,5 +113,8 @@ withStrapi(async (strapi) => {
       blocked: false,
       role: editorRole.id,
     });
-  process.stdout.write(`${JSON.stringify({ ...facts, editor })}\n`);
+  // A partner's read-only API token, as `npm run token:create` issues it.
+  const { createReadOnlyToken } = require(path.join(distDir, 'src', 'permissions', 'tokens'));
+  const partnerToken = (await createReadOnlyToken(strapi, { name: 'Bench partner', days: 1 })).accessKey;
+  process.stdout.write(`${JSON.stringify({ ...facts, editor, partnerToken })}\n`);
 });

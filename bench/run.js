@@ -115,7 +115,7 @@ function stop(child) {
 const request = (base, scenario) =>
   fetch(`${base}${scenario.path}`, {
     method: scenario.method ?? 'GET',
-    headers: { ...VIA_PROXY, 'content-type': 'application/json' },
+    headers: { ...VIA_PROXY, 'content-type': 'application/json', ...scenario.headers },
     body: scenario.body,
   }).then(async (response) => ({ status: response.status, text: await response.text() }));
 
@@ -136,7 +136,7 @@ async function drive(base, scenario, duration) {
   const result = await autocannon({
     url: `${base}${scenario.path}`,
     method: scenario.method ?? 'GET',
-    headers: { ...VIA_PROXY, 'content-type': 'application/json' },
+    headers: { ...VIA_PROXY, 'content-type': 'application/json', ...scenario.headers },
     body: scenario.body,
     connections: CONNECTIONS,
     duration,
@@ -285,6 +285,14 @@ async function main() {
     const cached = await startStrapi('strapi (cache)', { RESPONSE_CACHE: 'true' });
     await sameAnswer(scenarios.S1, cached.base, baseline.base);
     await measure('S5', 'S1 with the response cache (memory)', cached.base, scenarios.S1, limits.S1);
+    // Partners' read-only tokens are checked on every request and then served from the same
+    // cache as the public (src/security/read-only-cache.ts).
+    const partner = { authorization: `Bearer ${facts.partnerToken}` };
+    const S7 = { ...scenarios.S4, id: 'S7', headers: partner };
+    const S7l = { ...scenarios.S1, id: 'S7l', headers: partner };
+    for (const scenario of [S7, S7l]) await sameAnswer(scenario, cached.base, baseline.base);
+    await measure('S7', 'S4 (partner CSV) with a read-only token, cache on', cached.base, S7, limits.S4);
+    await measure('S7l', 'S1 (a list page) with a read-only token, cache on', cached.base, S7l, limits.S1);
     const cachedWrites = await underWrites('S6c', 'S5', cached.base);
     await cached.stop();
 
@@ -322,6 +330,7 @@ function report(rows, facts, writes) {
     ),
     '',
     `Targets: S1 ≥ 0.30 of its baseline (${ratio(byId.S1)}), S5 ≥ 0.80 (${ratio(byId.S5)}), ` +
+      `S7 and S7l (read-only token) ≥ 0.80 (${ratio(byId.S7)}, ${ratio(byId.S7l)}), ` +
       `S3 p50 ≤ 1.3 × S1 p50 (${(byId.S3.p50 / byId.S1.p50).toFixed(2)} ×).`,
     `Fast path: S1 ${byId.S1.rps.toFixed(0)} req/s on, ${byId.S1off.rps.toFixed(0)} off ` +
       `(${(byId.S1.rps / byId.S1off.rps).toFixed(2)} ×); S3 ${byId.S3.rps.toFixed(0)} on, ${byId.S3off.rps.toFixed(0)} off ` +

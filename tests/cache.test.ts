@@ -17,6 +17,7 @@ import {
   type ServerProcess,
 } from './support/server-process';
 import { startStrapi, type TestApp } from './support/strapi';
+import { tokenFromAdminApi, tokenFromCli } from './support/tokens';
 import { bearer, createApiUser, type ApiUser } from './support/users';
 
 const CM = '/content-manager/collection-types/api::project.project';
@@ -111,13 +112,15 @@ async function publishTitle(app: TestApp, admin: AdminSession, project: Project,
 describe('in-process cache (one instance)', () => {
   let app: TestApp;
   let read: Read;
+  let superAdmin: AdminSession;
   let admin: AdminSession;
   let editor: ApiUser;
 
   beforeAll(async () => {
     app = await startStrapi({ env: DEBUG_HEADER });
     read = reader(app);
-    admin = await createAdminUser(app, await registerFirstAdmin(app), 'communication', 'comms');
+    superAdmin = await registerFirstAdmin(app);
+    admin = await createAdminUser(app, superAdmin, 'communication', 'comms');
     editor = await createApiUser(app, 'editor');
   });
 
@@ -151,6 +154,60 @@ describe('in-process cache (one instance)', () => {
     await app.http().get('/api/projects').set(headers).expect(200);
     const again = await app.http().get('/api/projects').set(headers).expect(200);
     expect(again.headers['x-cache']).toBeUndefined();
+  });
+
+  it('serves a partner’s read-only token from the public entries, and refuses it at once when revoked or expired', async () => {
+    const path = '/api/listings/projects?pageSize=5';
+    const publicAnswer = await read(path);
+    for (const headers of [
+      await tokenFromCli(app, 'Partner CLI'),
+      await tokenFromAdminApi(app, superAdmin, 'Partner panel'),
+    ]) {
+      const answer = await app.http().get(path).set(headers).expect(200);
+      expect(answer.headers['x-cache']).toBe('HIT');
+      expect(answer.text).toBe(publicAnswer.text);
+    }
+
+    // Revoked in the panel: the next request is refused, though its answer is in the cache.
+    const revocable = await app.http().post('/admin/api-tokens').set(superAdmin.headers).send({
+      name: 'Revoked partner',
+      type: 'read-only',
+      lifespan: null,
+      permissions: null,
+    });
+    const headers = { Authorization: `Bearer ${revocable.body.data.accessKey}` };
+    await app.http().get(path).set(headers).expect(200);
+    await app
+      .http()
+      .delete(`/admin/api-tokens/${revocable.body.data.id}`)
+      .set(superAdmin.headers)
+      .expect(200);
+    const revoked = await app.http().get(path).set(headers);
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.error).toMatchObject({ status: 401, name: 'UnauthorizedError' });
+
+    // Expired: the same.
+    const expiring = await tokenFromCli(app, 'Expiring partner');
+    await app.strapi.db
+      .query('admin::api-token')
+      .update({ where: { name: 'Expiring partner' }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await app.http().get(path).set(expiring);
+    expect(expired.status).toBe(401);
+    expect(expired.body.error).toMatchObject({ status: 401, message: 'Token expired' });
+  });
+
+  it('never serves a full-access token from the cache: its drafts stay its own', async () => {
+    const created = await app.http().post('/admin/api-tokens').set(superAdmin.headers).send({
+      name: 'Full access',
+      type: 'full-access',
+      lifespan: null,
+      permissions: null,
+    });
+    const headers = { Authorization: `Bearer ${created.body.data.accessKey}` };
+    const path = '/api/projects?status=draft&pagination[pageSize]=1';
+    await read(path);
+    const answer = await app.http().get(path).set(headers);
+    expect(answer.headers['x-cache']).toBeUndefined();
   });
 
   it('shows an admin-panel edit and publish on the very next read of every route', async () => {

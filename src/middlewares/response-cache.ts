@@ -3,7 +3,9 @@
  * answers it computes. It sits inside global::http-cache, which adds the ETag to either.
  *
  * Only what any anonymous reader would get is cached: requests with an Authorization header
- * (editors' drafts, partner tokens) always reach the controllers, and only 200 answers are kept.
+ * (editors' drafts, full-access tokens) always reach the controllers, and only 200 answers are
+ * kept. Partners' read-only tokens read what the public reads: once the token is checked, they are
+ * served as the public is (src/security/read-only-cache.ts).
  * The key is the URL as sent, so `?locale=de` and `?locale=fr` are different entries.
  *
  * Concurrent misses of one URL in one generation are computed once: after a write empties the
@@ -18,6 +20,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { cacheOf, type CacheConfig } from '../cache';
 import type { CachedResponse } from '../cache/backend';
+import { readsAsPublic } from '../security/read-only-cache';
 
 const isContentApi = (path: string) => path.startsWith('/api/');
 
@@ -49,8 +52,8 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
   };
 
   return async (ctx, next) => {
-    if (!enabled || ctx.method !== 'GET' || !isContentApi(ctx.path) || ctx.get('Authorization'))
-      return next();
+    if (!enabled || ctx.method !== 'GET' || !isContentApi(ctx.path)) return next();
+    if (ctx.get('Authorization') && !(await readsAsPublic(strapi, ctx))) return next();
 
     const cache = cacheOf(strapi);
     const key = ctx.originalUrl;
