@@ -38,7 +38,7 @@ export const PROJECT_KINDS: Labels = {
   },
   'field-coordination': {
     fr: 'Coordination de terrain',
-    de: 'Feldkoordination',
+    de: 'Koordination vor Ort',
     lb: 'Terrainskoordinatioun',
     en: 'Field coordination',
   },
@@ -93,6 +93,12 @@ export const FUNDER_KINDS: Labels = {
     en: 'European Union',
   },
   foundation: { fr: 'Fondation', de: 'Stiftung', lb: 'Fondatioun', en: 'Foundation' },
+  'public-body': {
+    fr: 'Établissement public',
+    de: 'Öffentliche Einrichtung',
+    lb: 'Ëffentlech Institutioun',
+    en: 'Public body',
+  },
   commune: { fr: 'Commune', de: 'Gemeinde', lb: 'Gemeng', en: 'Municipality' },
 };
 

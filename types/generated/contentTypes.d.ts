@@ -518,7 +518,7 @@ export interface ApiEnterpriseEnterprise extends Struct.CollectionTypeSchema {
 export interface ApiFunderFunder extends Struct.CollectionTypeSchema {
   collectionName: 'funders';
   info: {
-    description: 'A body that funds the association: ministry, the European Union, a foundation, a commune.';
+    description: 'A body that funds the association: ministry, the European Union, a foundation, a public body, a commune.';
     displayName: 'Funder';
     pluralName: 'funders';
     singularName: 'funder';
@@ -534,7 +534,18 @@ export interface ApiFunderFunder extends Struct.CollectionTypeSchema {
   attributes: {
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
-    kind: Schema.Attribute.Enumeration<['ministry', 'european-union', 'foundation', 'commune']> &
+    inferred: Schema.Attribute.Text &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }> &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 500;
+      }>;
+    kind: Schema.Attribute.Enumeration<
+      ['ministry', 'european-union', 'foundation', 'public-body', 'commune']
+    > &
       Schema.Attribute.Required &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
@@ -737,6 +748,15 @@ export interface ApiProjectProject extends Struct.CollectionTypeSchema {
         number
       >;
     funders: Schema.Attribute.Relation<'manyToMany', 'api::funder.funder'>;
+    inferred: Schema.Attribute.Text &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }> &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 500;
+      }>;
     kind: Schema.Attribute.Enumeration<
       [
         'community-work',
@@ -863,6 +883,15 @@ export interface ApiServiceService extends Struct.CollectionTypeSchema {
         number
       >;
     funders: Schema.Attribute.Relation<'manyToMany', 'api::funder.funder'>;
+    inferred: Schema.Attribute.Text &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }> &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 500;
+      }>;
     locale: Schema.Attribute.String;
     localizations: Schema.Attribute.Relation<'oneToMany', 'api::service.service'>;
     name: Schema.Attribute.String &
