@@ -15,6 +15,7 @@ const INDEXES = {
   sites: [['locale', 'published_at'], ['slug'], ['commune'], ['name']],
   funders: [['locale', 'published_at'], ['slug'], ['kind'], ['name']],
   enterprises: [['locale', 'published_at'], ['slug']],
+  terms: [['locale', 'published_at'], ['group'], ['group', 'key']],
 };
 
 const indexName = (table, columns) => `ia_${table}_${columns.join('_')}_idx`;

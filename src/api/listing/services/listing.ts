@@ -5,7 +5,8 @@
 import type { Core } from '@strapi/strapi';
 import { z } from 'zod';
 import { DEFAULT_LOCALE } from '../../../bootstrap/locales';
-import { labelOf, PROJECT_KINDS, SERVICE_THEMES } from '../../../vocabulary/labels';
+import { PROJECT_KINDS, SERVICE_THEMES } from '../../../vocabulary/labels';
+import { vocabularyOf } from '../../../vocabulary/terms';
 
 const KINDS = [...Object.keys(PROJECT_KINDS), ...Object.keys(SERVICE_THEMES)] as [string, ...string[]];
 const year = z.coerce.number().int().min(1900).max(2100);
@@ -107,6 +108,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async rows(query: ListingQuery): Promise<ListingRow[]> {
     const { locale } = query;
     const rows: ListingRow[] = [];
+    const vocabulary = await vocabularyOf(strapi);
 
     if (query.type !== 'service' && (!query.kind || query.kind in PROJECT_KINDS)) {
       const filters = commonFilters(query);
@@ -121,10 +123,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       } as never)) as unknown as ProjectEntry[];
       for (const project of projects) {
         rows.push(
-          row('project', project, project.title, project.kind, labelOf(PROJECT_KINDS, project.kind, locale), {
-            site: project.site?.name ?? '',
-            commune: project.site?.commune ?? '',
-          }),
+          row(
+            'project',
+            project,
+            project.title,
+            project.kind,
+            vocabulary.label('projectKinds', project.kind, locale),
+            {
+              site: project.site?.name ?? '',
+              commune: project.site?.commune ?? '',
+            },
+          ),
         );
       }
     }
@@ -147,7 +156,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
             service,
             service.name,
             service.theme,
-            labelOf(SERVICE_THEMES, service.theme, locale),
+            vocabulary.label('serviceThemes', service.theme, locale),
           ),
         );
       }

@@ -5,7 +5,7 @@
 import type { Core } from '@strapi/strapi';
 import { z } from 'zod';
 import { DEFAULT_LOCALE } from '../../../bootstrap/locales';
-import { labelOf, PROJECT_KINDS, SERVICE_THEMES } from '../../../vocabulary/labels';
+import { vocabularyOf, type Vocabulary } from '../../../vocabulary/terms';
 
 /**
  * The timeline's shape, written once: this service's types come from it, and so do the GraphQL
@@ -102,7 +102,8 @@ const entry = (
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async build(locale: string): Promise<Timeline> {
     const read = { locale, status: 'published' } as const;
-    const [organisation, projects, services, enterprises] = (await Promise.all([
+    const [vocabulary, organisation, projects, services, enterprises] = (await Promise.all([
+      vocabularyOf(strapi),
       strapi.documents('api::organisation.organisation').findFirst({
         ...read,
         populate: { funders: { fields: ['slug', 'name', 'kind'] } },
@@ -115,7 +116,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       strapi
         .documents('api::enterprise.enterprise')
         .findMany({ ...read, populate: { sectors: true } } as never),
-    ])) as unknown as [Doc | null, Doc[], Doc[], Doc[]];
+    ])) as unknown as [Vocabulary, Doc | null, Doc[], Doc[], Doc[]];
 
     const entries: TimelineEntry[] = [];
     if (organisation) {
@@ -132,7 +133,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         entry('project', project, project.title as string, {
           kind: {
             key: project.kind as string,
-            label: labelOf(PROJECT_KINDS, project.kind as string, locale),
+            label: vocabulary.label('projectKinds', project.kind as string, locale),
           },
           site: site ? { slug: site.slug, name: site.name, commune: site.commune } : null,
           partner: (project.partner as string | null) ?? null,
@@ -144,7 +145,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         entry('service', service, service.name as string, {
           kind: {
             key: service.theme as string,
-            label: labelOf(SERVICE_THEMES, service.theme as string, locale),
+            label: vocabulary.label('serviceThemes', service.theme as string, locale),
           },
           formerName: (service.formerName as string | null) ?? null,
         }),

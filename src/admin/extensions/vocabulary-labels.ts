@@ -1,0 +1,55 @@
+/**
+ * List views show project kinds, service themes and funder kinds by their label ("Maison relais")
+ * rather than their key ("maison-relais"), while the API keeps the keys. The labels are content
+ * (vocabulary terms, which staff edit); they are read from the public GET /api/vocabulary in the
+ * admin language when the panel starts. An enumeration column is matched to its vocabulary by its
+ * values, so project and funder `kind` each get their own labels; until the labels have arrived,
+ * or for a key without a label, the key is shown.
+ */
+type VocabularyLists = Record<string, { key: string; label: string }[]>;
+
+interface Header {
+  name: string;
+  attribute?: { type?: string; enum?: string[] };
+  cellFormatter?: (row: Record<string, unknown>, header: unknown, meta: unknown) => unknown;
+}
+
+/** Each vocabulary as key -> label. */
+let vocabularies: Map<string, string>[] = [];
+
+export function loadVocabularyLabels(backendUrl: string, language: string): void {
+  fetch(`${backendUrl}/api/vocabulary?locale=${encodeURIComponent(language)}`)
+    .then((response) => (response.ok ? response.json() : null))
+    .then((body: { data?: VocabularyLists } | null) => {
+      if (!body?.data) return;
+      vocabularies = Object.values(body.data).map(
+        (list) => new Map(list.map(({ key, label }) => [key, label])),
+      );
+    })
+    .catch(() => undefined);
+}
+
+/** The vocabulary whose keys are exactly the enumeration's values. */
+const vocabularyFor = (values: string[]) =>
+  vocabularies.find(
+    (vocabulary) => vocabulary.size === values.length && values.every((value) => vocabulary.has(value)),
+  );
+
+/** The content manager's `Admin/CM/pages/ListView/inject-column-in-table` hook. */
+export function labelEnumerationColumns<T extends { displayedHeaders: Header[] }>(args: T): T {
+  return {
+    ...args,
+    displayedHeaders: args.displayedHeaders.map((header) => {
+      const values = header.attribute?.type === 'enumeration' ? header.attribute.enum : undefined;
+      if (!values || header.cellFormatter) return header;
+      return {
+        ...header,
+        cellFormatter: (row: Record<string, unknown>) => {
+          const key = row[header.name];
+          if (typeof key !== 'string') return '-';
+          return vocabularyFor(values)?.get(key) ?? key;
+        },
+      };
+    }),
+  };
+}
