@@ -147,16 +147,17 @@
     }
   }
 
-  function renderIntroduction(organisation, text) {
+  function renderIntroduction(organisation, text, locale) {
     const container = byId('introduction-text');
     container.replaceChildren();
-    container.append(
-      element(
-        'p',
-        `${organisation.name} ${organisation.legalForm || ''} – ${text.founded(organisation.foundedYear)}`.trim(),
-        { class: 'lead' },
-      ),
+    const lead = element('p', undefined, { class: 'lead' });
+    lead.append(
+      element('a', `${organisation.name} ${organisation.legalForm || ''}`.trim(), {
+        href: entryHref('organisation', null, locale),
+      }),
+      ` – ${text.founded(organisation.foundedYear)}`,
     );
+    container.append(lead);
     for (const paragraph of [organisation.mission, organisation.independence, organisation.history]) {
       if (paragraph) container.append(element('p', paragraph));
     }
@@ -164,10 +165,21 @@
     byId('services-intro').textContent = organisation.socialIntro || '';
   }
 
+  /** The page of one entry (entry.html), built from parameters: a path on this site. */
+  function entryHref(type, slug, locale) {
+    const query = new URLSearchParams({ type });
+    if (slug) query.set('slug', slug);
+    query.set('locale', locale);
+    return `/entry.html?${query}`;
+  }
+
   function entryItem(entry, locale, details) {
     const item = element('li');
     item.append(element('span', entry.year, { class: 'year' }), ' ');
-    item.append(inLocaleOf(element('span', entry.title, { class: 'title' }), entry.locale, locale));
+    const title = entry.slug
+      ? element('a', entry.title, { class: 'title', href: entryHref(entry.type, entry.slug, locale) })
+      : element('span', entry.title, { class: 'title' });
+    item.append(inLocaleOf(title, entry.locale, locale));
     const extra = details.filter(Boolean);
     if (extra.length > 0) item.append(' ', element('span', `(${extra.join(' · ')})`, { class: 'details' }));
     return item;
@@ -246,7 +258,7 @@
       if (request !== current) return; // a later choice of language won
       const entries = timeline.data;
       const organisation = timeline.meta.organisation;
-      if (organisation) renderIntroduction(organisation, text);
+      if (organisation) renderIntroduction(organisation, text, locale);
       renderPlaces(
         entries.filter((entry) => entry.type === 'project'),
         locale,
