@@ -47,6 +47,7 @@ it('covers the content types, the listings and the timeline, with the read-only 
     [
       '/enterprises',
       '/enterprises/{documentId}',
+      '/changes',
       '/funders',
       '/funders/{documentId}',
       '/listings/projects',

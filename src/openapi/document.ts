@@ -11,6 +11,7 @@ import type { Core } from '@strapi/strapi';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
 import { listingRow } from '../api/listing/services/listing';
 import { TIMELINE_SHAPES } from '../api/timeline/services/timeline';
+import { CHANGE_ACTIONS, CHANGE_TYPES, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../changes';
 import { CONTENT_API_ROLES } from '../permissions/table';
 import { jsonSchemas } from '../utils/shapes';
 import { PROJECT_KINDS, SERVICE_THEMES } from '../vocabulary/labels';
@@ -339,8 +340,57 @@ export function buildOpenApiDocument(strapi: Core.Strapi, locales: string[]): Sc
       },
     }),
   );
+  // The change feed (src/changes): what changed of the published content, oldest first.
+  paths['/changes'] = read(
+    'Changes to published content (published, unpublished, deleted), oldest first, after a cursor',
+    [
+      queryParameter(
+        'since',
+        { type: 'string' },
+        'The cursor to read after (meta.next of the previous page); without it, from the oldest kept',
+      ),
+      queryParameter(
+        'types',
+        { type: 'string', pattern: `^(${CHANGE_TYPES.join('|')})(,(${CHANGE_TYPES.join('|')}))*$` },
+        `Comma-separated types among ${CHANGE_TYPES.join(', ')} (default: all)`,
+      ),
+      { ...LOCALE, description: 'Only the changes of this locale (default: all)' },
+      queryParameter(
+        'pageSize',
+        { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE },
+        `Events per page (${DEFAULT_PAGE_SIZE} by default)`,
+      ),
+    ],
+    json({
+      type: 'object',
+      required: ['data', 'meta'],
+      properties: {
+        data: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['cursor', 'type', 'documentId', 'locale', 'action', 'at'],
+            properties: {
+              cursor: { type: 'string' },
+              type: { type: 'string', enum: [...CHANGE_TYPES] },
+              documentId: { type: 'string' },
+              locale: { type: 'string' },
+              action: { type: 'string', enum: [...CHANGE_ACTIONS] },
+              at: { type: 'string', format: 'date-time' },
+            },
+          },
+        },
+        meta: {
+          type: 'object',
+          required: ['next', 'hasMore'],
+          properties: { next: { type: 'string' }, hasMore: { type: 'boolean' } },
+        },
+      },
+    }),
+    { '410': json(ref('Error'), 'The cursor is older than the feed keeps: do a full resync') },
+  );
   paths['/vocabulary'] = read(
-    'Labels of the enumeration keys in a locale',
+    'Labels of the enumeration keys in a locale, as staff last saved them in the admin panel (a locale without its own label: French)',
     [LOCALE],
     json({
       type: 'object',
