@@ -1,6 +1,33 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 
+interface UrlParts {
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+}
+
+/** The parts of a postgres:// URL that it sets (undefined for those it leaves out), or undefined. */
+function parseDatabaseUrl(text: string): UrlParts | undefined {
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined; // pg reports a malformed URL itself
+  }
+  const part = (value: string) => (value ? decodeURIComponent(value) : undefined);
+  return {
+    host: part(url.hostname.replace(/^\[|\]$/g, '')),
+    port: url.port ? Number(url.port) : undefined,
+    database: part(url.pathname.replace(/^\//, '')),
+    user: part(url.username),
+    password: part(url.password),
+  };
+}
+
 // PostgreSQL is the production database and the one every test runs on. SQLite is the embedded
 // default so that `npm install && npm run develop` works on a machine with nothing installed.
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database => {
@@ -8,16 +35,19 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
 
   if (client === 'postgres') {
     const ssl = env.bool('DATABASE_SSL', false);
+    // DATABASE_URL wins over the separate variables (pg reads it first); its parts are spelled out
+    // as well, so that what Strapi shows (the start-up banner's database name) is what is used.
+    const url = parseDatabaseUrl(env('DATABASE_URL', ''));
     return {
       connection: {
         client: 'postgres',
         connection: {
           connectionString: env('DATABASE_URL'),
-          host: env('DATABASE_HOST', '127.0.0.1'),
-          port: env.int('DATABASE_PORT', 5432),
-          database: env('DATABASE_NAME', 'strapi'),
-          user: env('DATABASE_USERNAME', 'postgres'),
-          password: env('DATABASE_PASSWORD', ''),
+          host: url?.host ?? env('DATABASE_HOST', '127.0.0.1'),
+          port: url?.port ?? env.int('DATABASE_PORT', 5432),
+          database: url?.database ?? env('DATABASE_NAME', 'strapi'),
+          user: url?.user ?? env('DATABASE_USERNAME', 'postgres'),
+          password: url?.password ?? env('DATABASE_PASSWORD', ''),
           ssl: ssl ? { rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true) } : false,
           schema: env('DATABASE_SCHEMA', 'public'),
           // No statement may hold a connection for long: a costly query is cancelled by PostgreSQL

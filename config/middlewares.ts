@@ -22,8 +22,13 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   const uploadLimit = env.int('UPLOAD_MAX_MB', 10) * MB;
   // The order is part of correctness; each line says why its middleware stands where it does.
   return [
-    // First: every request is logged, with the status it finally got.
-    'strapi::logger',
+    // First: every request gets its id and is logged and counted, with the status it finally got
+    // (in place of strapi::logger: JSON lines with LOG_FORMAT=json, Strapi's text line otherwise).
+    { name: 'global::request-log', config: { format: env.oneOf('LOG_FORMAT', ['text', 'json'], 'text') } },
+    // The load balancer's readiness check, answered here: before the HTTPS check (it probes over
+    // plain HTTP), before global::error-shape (which would turn its 503 into a database error) and
+    // before anything cached or rate-limited. It throws nothing.
+    'global::ready',
     // Formats what any later middleware throws into Strapi's error shape.
     'strapi::errors',
     // Maps database and body-parser errors to 4xx/503 before strapi::errors formats them.
@@ -32,6 +37,11 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     'global::canonical-path',
     // Before any work: a production request that did not come through the TLS proxy is refused.
     { name: 'global::require-https', config: { enabled: env.bool('REQUIRE_HTTPS', production) } },
+    // /metrics for the scraper (METRICS_TOKEN), or on its own port (METRICS_PORT).
+    {
+      name: 'global::metrics',
+      config: { token: env('METRICS_TOKEN', ''), port: env.int('METRICS_PORT', 0) },
+    },
     // Security headers on every answer, the cached ones included.
     'strapi::security',
     { name: 'strapi::cors', config: { origin: contentApiOnly(corsOrigins) } },

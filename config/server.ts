@@ -30,6 +30,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
     // No outbound network at start: the update check asks the npm registry unless turned off.
     logger: {
       updates: { enabled: env.bool('STRAPI_UPDATE_CHECK', false) },
+      // JSON logs (config/logger.ts) are for a collector: no start-up banner (a table on stdout).
+      startup: { enabled: env('LOG_FORMAT', 'text') !== 'json' },
       config: {
         level: env.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'http', 'verbose', 'debug'], 'http'),
       },

@@ -3,10 +3,21 @@
  * and the admin panel, on top of Strapi's own limits. It is keyed by the client's address alone,
  * so changing the email in the body, its letter case or a trailing slash in the path never opens
  * a new budget (CVE-2025-64526, CVE-2023-38507).
+ *
+ * With REDIS_URL set the budget is counted in Redis (rate-limiter-flexible), so that every
+ * instance behind the load balancer draws on the same one. While Redis cannot be reached, each
+ * instance counts in its own memory (the insurance limiter) and says so once in its log: the
+ * limit is then per instance, never none.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { RateLimit } from 'koa2-ratelimit';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import { opsRedis } from '../ops/redis';
 
 export interface AuthRateLimitConfig {
   /** Requests per client per window. */
@@ -26,20 +37,39 @@ const normalise = (path: string) =>
     .replace(/\/+$/, '')
     .replace(/\/{2,}/g, '/');
 
-export default (config: AuthRateLimitConfig): Core.MiddlewareHandler => {
-  const limiter = RateLimit.middleware({
-    interval: { min: config.windowMinutes ?? 5 },
-    max: config.max ?? 20,
-    prefixKey: 'auth',
-    keyGenerator: async (ctx: { request: { ip: string } }) => `auth|${ctx.request.ip}`,
-    // koa2-ratelimit calls the handler without awaiting it: it must throw synchronously.
-    handler: () => {
-      throw new errors.RateLimitError('Too many attempts from this client: try again in a few minutes');
-    },
-  });
+export default (config: AuthRateLimitConfig, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
+  const budget = { points: config.max ?? 20, duration: (config.windowMinutes ?? 5) * 60 };
+  const memory = new RateLimiterMemory({ ...budget, keyPrefix: 'ia:auth' });
+  let limiter: RateLimiterAbstract | undefined;
+  // Created on first use: the Redis connection is opened only by an instance that needs it.
+  const current = (): RateLimiterAbstract => {
+    if (limiter) return limiter;
+    const redis = opsRedis(strapi);
+    limiter = redis
+      ? new RateLimiterRedis({
+          ...budget,
+          storeClient: redis,
+          keyPrefix: 'ia:auth',
+          // Not connected yet, or Redis down: count in this instance's memory at once.
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: memory,
+        })
+      : memory;
+    return limiter;
+  };
+  // At boot, so that the connection is ready before the first attempt is counted.
+  current();
+
   return async (ctx, next) => {
-    if (ctx.method === 'POST' && AUTH_PATHS.some((pattern) => pattern.test(normalise(ctx.path)))) {
-      return limiter(ctx, next);
+    if (ctx.method !== 'POST' || !AUTH_PATHS.some((pattern) => pattern.test(normalise(ctx.path)))) {
+      return next();
+    }
+    try {
+      await current().consume(ctx.request.ip);
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      ctx.set('Retry-After', String(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000))));
+      throw new errors.RateLimitError('Too many attempts from this client: try again in a few minutes');
     }
     return next();
   };

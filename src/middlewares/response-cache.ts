@@ -48,6 +48,7 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
   const { responses: enabled, debugHeader } = strapi.config.get<CacheConfig>('cache');
   const inFlight = new Map<string, Promise<CachedResponse | undefined>>();
   const tell = (ctx: Context, how: 'HIT' | 'SHARED' | 'MISS') => {
+    ctx.state.cache = how; // for the request log and the metrics (global::request-log)
     if (debugHeader) ctx.set('X-Cache', how);
   };
 
