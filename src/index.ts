@@ -1,13 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import { env } from '@strapi/utils';
 import { ensureIndexes } from './bootstrap/indexes';
+import { bootstrapChanges, registerChanges, stopChanges } from './changes';
 import { applyEmailTemplates, sendAdminInvitations } from './email';
 import { ensureLocales } from './bootstrap/locales';
 import { applyRegistrationSetting } from './bootstrap/registration';
 import { cacheOf, registerCache } from './cache';
 import { registerFastPath } from './fast-path';
+import { registerChangesQuery } from './graphql/changes';
 import { registerTimelineQuery } from './graphql/timeline';
 import { localeFallback } from './i18n/fallback';
+import { registerOps, stopOps } from './ops';
 import { applyAdminRoles, applyContentApiPermissions } from './permissions/apply';
 import { applyAdminViews } from './admin-views';
 import { publicationRules } from './permissions/publication';
@@ -16,9 +19,13 @@ import { publishedOnlyForReaders } from './security/published-only';
 import { assertReadOnlyTokensLimited, limitReadOnlyTokens } from './security/read-only-tokens';
 import { seedIfEmpty } from './seed';
 import { documentRules } from './validation/document-rules';
+import { registerWebhooks, startWebhooks, stopWebhooks } from './webhooks';
+import { seedTerms } from './vocabulary/terms';
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
+    // Readiness, request log, metrics and the SIGTERM drain (src/ops): first, for every request.
+    registerOps(strapi);
     // Document Service middlewares: they hold for REST, GraphQL and the admin panel alike. They run
     // in this order: the rules of the data first (a broken rule is a 400 whoever writes), then who
     // may do what (content API, then admin roles), then the locale fallback, which rewrites reads
@@ -29,11 +36,16 @@ export default {
     strapi.documents.use(publicationRules(strapi));
     strapi.documents.use(adminWriteRules(strapi));
     strapi.documents.use(localeFallback(strapi));
+    // The change feed records what a write changed of the published content, in its transaction.
+    registerChanges(strapi);
+    // Partner webhooks: subscription rules (a forbidden URL is a 400) and the secret's admin route.
+    registerWebhooks(strapi);
     // Beneath the Document Service: readers who may not read drafts see published rows along every
     // relation path; read-only API tokens read what the public role reads. Not switchable.
     publishedOnlyForReaders(strapi);
     limitReadOnlyTokens(strapi);
     registerTimelineQuery(strapi);
+    registerChangesQuery(strapi);
     // Invitations to the admin panel are mailed (Strapi only shows the link to the inviter).
     sendAdminInvitations(strapi);
     // The response cache and its write generation (not a patch of Strapi: RESPONSE_CACHE).
@@ -46,17 +58,24 @@ export default {
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await assertReadOnlyTokensLimited(strapi);
     await ensureIndexes(strapi);
+    await bootstrapChanges(strapi); // change feed table, pruning at boot and daily
     await ensureLocales(strapi);
     await applyContentApiPermissions(strapi);
     await applyAdminRoles(strapi);
     await applyAdminViews(strapi);
+    await seedTerms(strapi); // vocabulary labels: missing terms and locales from src/vocabulary/labels.ts
     await applyRegistrationSetting(strapi);
     await applyEmailTemplates(strapi);
     // Import database/seed/ into an empty database; on by default outside production.
     if (env.bool('SEED_ON_BOOT', env('NODE_ENV') !== 'production')) await seedIfEmpty(strapi);
+    // Partner webhooks: the delivery queue (pg-boss, PostgreSQL only) and its workers.
+    await startWebhooks(strapi);
   },
 
   async destroy({ strapi }: { strapi: Core.Strapi }) {
+    await stopOps(strapi);
+    await stopWebhooks(strapi);
+    stopChanges(strapi);
     await cacheOf(strapi).close();
   },
 };

@@ -10,6 +10,8 @@
  * running app, so a new content type, field or relation is covered without editing this file.
  */
 import { randomBytes } from 'node:crypto';
+import { VOCABULARY_UIDS } from '../src/permissions/table';
+import { seedTerms } from '../src/vocabulary/terms';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { documentData, documents, NO_DOCUMENT, seededDocumentIds } from './support/fixtures';
 import {
@@ -124,6 +126,8 @@ interface Doc {
 
 let app: TestApp;
 let schema: Schema;
+/** The vocabulary terms (VOCABULARY_UIDS): labels only, no content API route; section C. */
+let vocabularyTypes: ContentTypeInfo[] = [];
 let seeded = new Map<string, string[]>();
 let superAdmin: AdminSession;
 const contentCallers: Record<string, Record<string, string>> = {};
@@ -229,8 +233,14 @@ async function makeDoc(type: ContentTypeInfo, state: State): Promise<Doc> {
 }
 
 beforeAll(async () => {
-  app = await startStrapi();
-  schema = await walkSchemas(app.strapi);
+  // Without the response cache, read-only tokens' GETs go through Strapi's scope checks and their
+  // narrowing (src/security/read-only-tokens.ts); tests/canary.test.ts and tests/cache.test.ts read
+  // them through the cache, where they are served as the public (src/security/read-only-cache.ts).
+  app = await startStrapi({ env: { RESPONSE_CACHE: 'false' } });
+  const walked = await walkSchemas(app.strapi);
+  // The vocabulary terms follow their own rules (labels only): section C covers them.
+  schema = { ...walked, types: walked.types.filter((type) => !VOCABULARY_UIDS.includes(type.uid)) };
+  vocabularyTypes = walked.types.filter((type) => VOCABULARY_UIDS.includes(type.uid));
   defaultLocale = schema.defaultLocale;
   otherLocale = schema.locales[1];
   seeded = await seededDocumentIds(app, schema);
@@ -1435,7 +1445,8 @@ describe('read-only tokens read exactly what the public role reads', () => {
             const summary = (a: Answer) => JSON.stringify({ data: a.body.data, codes: graphqlCodes(a) });
             if (summary(answer) !== summary(anonymous))
               return `answer ${short(summary(answer))}, anonymous gets ${short(summary(anonymous))}`;
-            const plugin = !ours.has(field.name) && !['me', 'timeline'].includes(field.name);
+            // Our own queries beside the content types': the timeline and the change feed (public).
+            const plugin = !ours.has(field.name) && !['me', 'timeline', 'changes'].includes(field.name);
             if (plugin && !graphqlCodes(answer).includes('FORBIDDEN'))
               return `expected FORBIDDEN, got ${short(answer.text)}`;
             return undefined;
@@ -1445,4 +1456,269 @@ describe('read-only tokens read exactly what the public role reads', () => {
     }
     expect(await runCases('token = public, GraphQL', cases)).toBe('');
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// C. The vocabulary terms (src/vocabulary/terms.ts): labels only
+
+/**
+ * Admin roles on the terms: who renames labels (`update`, and `create` of a missing locale), in
+ * which locales. For everyone, super admins included: a new term, a changed key or group, a
+ * deletion or a copy is refused, with 400 when the role's permissions let the call reach the
+ * rules of the data, else 403. The content API has no route and GraphQL no operation for terms.
+ */
+const VOCABULARY_ADMIN: Record<string, Scope> = {
+  communication: 'all',
+  'project-coordinator': 'none',
+  translator: 'translations',
+  'super admin': 'all',
+};
+/**
+ * The roles holding `create` on terms in some locale: the Content Manager asks `create` of a new
+ * document without its locale (see src/security/admin-writes.ts), so their new term or copy, in
+ * any locale, reaches the rules of the data (400); the others get RBAC's 403.
+ */
+const VOCABULARY_CREATE: Record<string, Scope> = {
+  communication: 'all',
+  'project-coordinator': 'none',
+  translator: 'all',
+  'super admin': 'all',
+};
+/** Only super admins hold `delete` (every permission); the rules then answer 400. */
+const VOCABULARY_DELETE: Record<string, Scope> = {
+  communication: 'none',
+  'project-coordinator': 'none',
+  translator: 'none',
+  'super admin': 'all',
+};
+
+const inScope = (scope: Scope, locale: string) =>
+  scope === 'all' || (scope === 'translations' && locale !== defaultLocale);
+
+async function termIds(type: ContentTypeInfo): Promise<string[]> {
+  const rows = (await app.strapi.db
+    .query(type.uid as never)
+    .findMany({ select: ['documentId'], where: { locale: defaultLocale }, orderBy: { id: 'asc' } })) as Row[];
+  return rows.map((row) => row.documentId as string);
+}
+
+function vocabularyContentApiCases(caller: string): Case[] {
+  const headers = () => contentCallers[caller];
+  const cases: Case[] = [];
+  for (const type of vocabularyTypes) {
+    const rest = [
+      ['get', () => type.restBase],
+      ['post', () => type.restBase],
+      ['get', (id: string) => `${type.restBase}/${id}`],
+      ['put', (id: string) => `${type.restBase}/${id}`],
+      ['delete', (id: string) => `${type.restBase}/${id}`],
+    ] as const;
+    for (const [method, url] of rest) {
+      cases.push({
+        name: `${caller} × ${type.singularName}: ${method.toUpperCase()} ${url(':id')}`,
+        serial: true,
+        run: async () => {
+          const [id] = await termIds(type);
+          const before = await snapshot(type, id);
+          const answer = await call(
+            method,
+            url(id),
+            headers(),
+            method === 'get' ? undefined : { data: { label: 'x' } },
+          );
+          const after = await snapshot(type, id);
+          if (![404, 405].includes(answer.status))
+            return `expected no route (404/405), got ${answer.status} ${short(answer.text)}`;
+          return after === before ? undefined : changedMessage(before, after);
+        },
+      });
+    }
+    const names = type.graphql;
+    for (const query of [
+      `{ r: ${names.findQuery} { documentId } }`,
+      `{ r: ${names.findOneQuery}(documentId: "${NO_DOCUMENT}") { documentId } }`,
+      `mutation { r: ${names.createMutation}(data: {}) { documentId } }`,
+      `mutation { r: ${names.updateMutation}(documentId: "${NO_DOCUMENT}", data: {}) { documentId } }`,
+      `mutation { r: ${names.deleteMutation}(documentId: "${NO_DOCUMENT}") { documentId } }`,
+    ]) {
+      cases.push({
+        name: `${caller} × ${type.singularName}: GraphQL ${query}`,
+        run: async () => {
+          const answer = await graphql(headers(), query);
+          return graphqlCodes(answer).includes('GRAPHQL_VALIDATION_FAILED')
+            ? undefined
+            : `expected no such operation, got ${answer.status} ${short(answer.text)}`;
+        },
+      });
+    }
+  }
+  return cases;
+}
+
+function vocabularyAdminCases(role: string): Case[] {
+  const session = () => (role === 'super admin' ? superAdmin : admins[role]);
+  const cases: Case[] = [];
+  /** The expected refusal: 400 from the rules when RBAC lets the call through, else 403. */
+  const refusal = (reaches: boolean) => (reaches ? 400 : 403);
+  for (const type of vocabularyTypes) {
+    schema.locales.forEach((locale, index) => {
+      const mayUpdate = inScope(VOCABULARY_ADMIN[role], locale);
+      const mayCreate = inScope(VOCABULARY_CREATE[role], locale);
+      const mayDelete = inScope(VOCABULARY_DELETE[role], locale);
+      const label = `${role} × ${type.singularName} (${locale})`;
+      const pick = async (offset: number) => {
+        const ids = await termIds(type);
+        return ids[(index * 7 + offset) % ids.length];
+      };
+      /** Runs `send` on a term and checks the status, and that nothing changed unless allowed. */
+      const expectCall = (
+        name: string,
+        offset: number,
+        send: (id: string, term: Row) => Promise<Answer>,
+        status: number,
+        check?: (id: string) => Promise<string | undefined>,
+      ) =>
+        cases.push({
+          name: `${label}: ${name}`,
+          serial: true,
+          run: async () => {
+            const id = await pick(offset);
+            const [term] = await rowsOf(type, { documentId: id, locale: defaultLocale });
+            const before = await snapshot(type, id);
+            const answer = await send(id, term);
+            const after = await snapshot(type, id);
+            if (answer.status !== status)
+              return `expected ${status}, got ${answer.status} ${short(answer.text)} [${databaseSays(before, after)}]`;
+            if (isSuccess(status)) return check?.(id);
+            return after === before ? undefined : changedMessage(before, after);
+          },
+        });
+      const put = (id: string, body: Record<string, unknown>) =>
+        call('put', `${cmOne(type, id)}?locale=${locale}`, session().headers, body);
+
+      cases.push({
+        name: `${label}: list`,
+        serial: true,
+        run: async () => {
+          const answer = await call(
+            'get',
+            `${cmBase(type)}?locale=${locale}&pageSize=100`,
+            session().headers,
+          );
+          const expected = (await termIds(type)).length;
+          const found = (answer.body as { results?: unknown[] }).results?.length;
+          return answer.status === 200 && found === expected
+            ? undefined
+            : `expected 200 with ${expected} terms, got ${answer.status} ${short(answer.text)}`;
+        },
+      });
+      const mark = marker('l');
+      expectCall(
+        'rename the label',
+        0,
+        (id) => put(id, { label: mark }),
+        mayUpdate ? 200 : 403,
+        async (id) => {
+          const [row] = await rowsOf(type, { documentId: id, locale });
+          return row?.label === mark ? undefined : 'answered 200, but the label is not saved';
+        },
+      );
+      for (const field of ['key', 'group'] as const) {
+        expectCall(
+          `change the ${field}`,
+          1,
+          (id, term) =>
+            put(id, {
+              label: 'x',
+              [field]:
+                field === 'key'
+                  ? `${String(term.key)}-changed`
+                  : term.group === 'funder-kind'
+                    ? 'project-kind'
+                    : 'funder-kind',
+            }),
+          mayUpdate ? refusal(true) : 403,
+        );
+      }
+      for (const [name, data] of [
+        [
+          'create a term of an existing key',
+          (term: Row) => ({ label: 'x', key: term.key, group: term.group }),
+        ],
+        [
+          'create a term of an unknown key',
+          (term: Row) => ({ label: 'x', key: 'no-such-key', group: term.group }),
+        ],
+      ] as const) {
+        expectCall(
+          name,
+          2,
+          (_, term) => call('post', `${cmBase(type)}?locale=${locale}`, session().headers, data(term)),
+          refusal(mayCreate),
+        );
+      }
+      expectCall(
+        'copy a term',
+        3,
+        (id, term) =>
+          call('post', `${cmBase(type)}/clone/${id}?locale=${locale}`, session().headers, {
+            label: 'x',
+            key: term.key,
+            group: term.group,
+          }),
+        refusal(mayCreate),
+      );
+      expectCall(
+        'delete',
+        4,
+        (id) => call('delete', `${cmOne(type, id)}?locale=${locale}`, session().headers),
+        refusal(mayDelete),
+      );
+      if (locale !== defaultLocale) {
+        // A label missing in a locale (a locale added later): added through the panel.
+        cases.push({
+          name: `${label}: add the missing locale`,
+          serial: true,
+          run: async () => {
+            const id = await pick(5);
+            await app.strapi.db.query(type.uid as never).delete({ where: { documentId: id, locale } });
+            const before = await snapshot(type, id);
+            const answer = await put(id, { label: mark });
+            const after = await snapshot(type, id);
+            await seedTerms(app.strapi); // puts back what a refused case left missing
+            const status = mayCreate && mayUpdate ? 200 : 403;
+            if (answer.status !== status)
+              return `expected ${status}, got ${answer.status} ${short(answer.text)}`;
+            if (status !== 200) return after === before ? undefined : changedMessage(before, after);
+            const [row] = await rowsOf(type, { documentId: id, locale });
+            return row?.label === mark ? undefined : 'answered 200, but the locale was not added';
+          },
+        });
+      }
+    });
+  }
+  return cases;
+}
+
+describe('the vocabulary terms: labels only', () => {
+  it('are generated for this matrix', () => {
+    expect(vocabularyTypes.map((type) => type.uid)).toEqual(VOCABULARY_UIDS);
+  });
+
+  it.each(Object.keys(CONTENT_API))(
+    'content API: %s has no route and no GraphQL operation to terms',
+    async (caller) => {
+      expect(await runCases('vocabulary, content API', vocabularyContentApiCases(caller))).toBe('');
+    },
+  );
+
+  it.each(Object.keys(VOCABULARY_ADMIN))(
+    'admin panel: %s renames labels where its role allows, never keys, terms or deletions',
+    async (role) => {
+      expect(Object.keys(VOCABULARY_ADMIN).filter((name) => name !== 'super admin')).toEqual(
+        Object.keys(ADMIN),
+      );
+      expect(await runCases('vocabulary, admin', vocabularyAdminCases(role))).toBe('');
+    },
+  );
 });

@@ -48,6 +48,11 @@ const GRAPHQL_PAGE = '{ limit: 100 }';
 
 let app: TestApp;
 let schema: Schema;
+/**
+ * Content types the content API has no route to (vocabulary terms, read through /api/vocabulary;
+ * types kept for the server's own use): not crawled, but each is checked to answer 404.
+ */
+let unrouted: ContentTypeInfo[] = [];
 /** The readers: anonymous gets every request; the others take turns on a second copy of each. */
 const readers: { name: string; headers: Record<string, string> }[] = [];
 let editorHeaders: Record<string, string>;
@@ -211,7 +216,10 @@ async function introspectGraphql() {
 
 beforeAll(async () => {
   app = await startStrapi();
-  schema = await walkSchemas(app.strapi);
+  const walked = await walkSchemas(app.strapi);
+  const routed = new Set(contentApiRoutes(app.strapi).map((route) => route.uid));
+  schema = { ...walked, types: walked.types.filter((type) => routed.has(type.uid)) };
+  unrouted = walked.types.filter((type) => !routed.has(type.uid));
   for (const [uid, ids] of await seededDocumentIds(app, schema)) seeded.set(uid, ids);
   const superAdmin = await registerFirstAdmin(app);
   const authenticated = await createApiUser(app, 'authenticated');
@@ -275,8 +283,11 @@ function routeCases(): Case[] {
     const type = route.uid ? schema.byUid.get(route.uid) : undefined;
     if (!type) {
       // Custom endpoints (listings, timeline, vocabulary, OpenAPI): each locale, and status=draft.
+      // The preview answers only with a preview token (tests/preview.test.ts): here a refusal,
+      // never a 5xx and never a canary.
+      const expectOk = route.path === '/api/preview' ? 'not-5xx' : 'ok';
       for (const locale of [undefined, ...schema.locales]) {
-        cases.push(rest('routes', route.path, { locale }, { expect: 'ok' }));
+        cases.push(rest('routes', route.path, { locale }, { expect: expectOk }));
       }
       for (const params of [{ locale: '*' }, { status: 'draft' }]) {
         cases.push(rest('routes', route.path, params, { expect: 'not-5xx' }));
@@ -601,7 +612,12 @@ function graphqlReadCases(): Case[] {
       // One relation per query: the GraphQL cost limit refuses them all at once.
       for (const connection of many.length ? many : ['']) {
         for (const status of [undefined, ...(args.get('status') ?? [])]) {
-          const selection = `nodes { ${graphqlTextSelection(type)} ${connection} } pageInfo { total }`;
+          // The localizations' text with the root's would cost over the limit: the root's text is
+          // read with the other relations.
+          const own = connection.startsWith('localizations_connection')
+            ? 'documentId'
+            : graphqlTextSelection(type);
+          const selection = `nodes { ${own} ${connection} } pageInfo { total }`;
           const query = `{ r: ${type.graphql.connectionQuery}${argList({ status, pagination: GRAPHQL_PAGE })} { ${selection} } }`;
           cases.push(gql('graphql', query, { expect: 'ok' }));
         }
@@ -775,5 +791,26 @@ describe('no draft reaches a reader who may not read drafts', () => {
 
   it('GraphQL: filters along relation paths and in relation fields, sorts along relations', async () => {
     expect(report(await crawl(graphqlTraversalCases()))).toBe('');
+  });
+
+  it('types without a content API route answer 404 on REST and have no GraphQL root field', async () => {
+    const wrong: string[] = [];
+    for (const type of unrouted) {
+      for (const reader of readers) {
+        for (const url of [
+          type.restBase,
+          `${type.restBase}?status=draft&populate=*`,
+          `${type.restBase}/${NO_DOCUMENT}`,
+        ]) {
+          const response = await app.http().get(url).set(reader.headers);
+          if (response.status !== 404) wrong.push(`${reader.name}: GET ${url} -> ${response.status}`);
+        }
+        const query = `{ r: ${type.graphql.findQuery} { documentId } }`;
+        const answer = await app.http().post('/graphql').set(reader.headers).send({ query });
+        if (answer.body.errors?.[0]?.extensions?.code !== 'GRAPHQL_VALIDATION_FAILED')
+          wrong.push(`${reader.name}: ${query} -> ${answer.status} ${answer.text.slice(0, 200)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });

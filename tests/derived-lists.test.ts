@@ -19,11 +19,16 @@ import {
   DRAFT_TYPES,
   EDITABLE_TYPES,
   TRANSLATION_LOCALES,
+  VOCABULARY_UIDS,
+  WEBHOOK_UIDS,
 } from '../src/permissions/table';
 import { readSeedFile, SEED_STAGES } from '../src/seed';
 import { VOCABULARIES } from '../src/vocabulary/labels';
 import { registerFirstAdmin } from './support/admin';
 import { startStrapi, type TestApp } from './support/strapi';
+
+/** Types that staff and the server read, never the content API. */
+const STAFF_ONLY = [...VOCABULARY_UIDS, ...WEBHOOK_UIDS];
 
 type Attribute = {
   type: string;
@@ -92,12 +97,70 @@ const actionOf = (route: Route & { api: string }): string => {
 };
 
 describe('the permissions table (src/permissions/table.ts) names every content type', () => {
-  it('CONTENT_UIDS: every api:: content type, in the admin roles', () => {
-    expect(sorted(CONTENT_UIDS)).toEqual(sorted(models(app.strapi).map((model) => model.uid)));
+  it('CONTENT_UIDS, VOCABULARY_UIDS and WEBHOOK_UIDS: every api:: content type, in one of them', () => {
+    expect(sorted([...CONTENT_UIDS, ...STAFF_ONLY])).toEqual(
+      sorted(models(app.strapi).map((model) => model.uid)),
+    );
+    expect(CONTENT_UIDS.filter((uid) => STAFF_ONLY.includes(uid))).toEqual([]);
   });
 
-  it('EDITABLE_TYPES: every api:: collection type', () => {
-    expect(sorted(EDITABLE_TYPES)).toEqual(sorted(collections(app.strapi).map((m) => m.info.singularName)));
+  it('EDITABLE_TYPES: every api:: collection type but the staff-only ones (vocabulary terms, webhooks)', () => {
+    const vocabulary = STAFF_ONLY.map(
+      (uid) => (app.strapi.getModel(uid as never) as unknown as Model).info.singularName,
+    );
+    expect(sorted([...EDITABLE_TYPES, ...vocabulary])).toEqual(
+      sorted(collections(app.strapi).map((m) => m.info.singularName)),
+    );
+  });
+
+  it('the staff-only types (vocabulary terms, webhooks): no content API route, granted to no content API role', () => {
+    const routes = contentApiGetRoutes(app.strapi).map(actionOf);
+    const apiActions = CONTENT_API_ROLES.flatMap((role) => role.actions);
+    for (const uid of STAFF_ONLY) {
+      expect({ uid, routes: routes.filter((action) => action.startsWith(`${uid}.`)) }).toEqual({
+        uid,
+        routes: [],
+      });
+      expect({ uid, granted: apiActions.filter((action) => action.startsWith(`${uid}.`)) }).toEqual({
+        uid,
+        granted: [],
+      });
+    }
+  });
+
+  it('the vocabulary terms: read and updated by every admin role that edits, deleted by none', () => {
+    const routes = contentApiGetRoutes(app.strapi).map(actionOf);
+    const apiActions = CONTENT_API_ROLES.flatMap((role) => role.actions);
+    for (const uid of VOCABULARY_UIDS) {
+      expect({ uid, routes: routes.filter((action) => action.startsWith(`${uid}.`)) }).toEqual({
+        uid,
+        routes: [],
+      });
+      expect({ uid, granted: apiActions.filter((action) => action.startsWith(`${uid}.`)) }).toEqual({
+        uid,
+        granted: [],
+      });
+      for (const role of ADMIN_ROLES) {
+        const verbs = role.content
+          .filter((grant) => grant.subjects.includes(uid))
+          .flatMap((grant) => grant.verbs);
+        expect({
+          role: role.code,
+          uid,
+          reads: verbs.includes('read'),
+          deletes: verbs.includes('delete'),
+        }).toEqual({
+          role: role.code,
+          uid,
+          reads: true,
+          deletes: false,
+        });
+      }
+    }
+    const communication = ADMIN_ROLES.find((role) => role.code === 'communication');
+    const updates = communication?.content.filter((grant) => grant.verbs.includes('update')) ?? [];
+    for (const uid of VOCABULARY_UIDS)
+      expect(updates.some((grant) => grant.subjects.includes(uid) && grant.locales === null)).toBe(true);
   });
 
   it('DRAFT_TYPES: exactly the collection types with draft & publish', () => {
@@ -105,9 +168,11 @@ describe('the permissions table (src/permissions/table.ts) names every content t
     expect(sorted(DRAFT_TYPES)).toEqual(sorted(drafts.map((model) => model.info.singularName)));
   });
 
-  it('the public role reads every GET route of every API (but the documentation, which needs no grant)', () => {
+  it('the public role reads every GET route of every API (but the documentation and the preview, which need no grant)', () => {
     const granted = new Set(CONTENT_API_ROLES.find((role) => role.type === 'public')?.actions);
-    const routes = contentApiGetRoutes(app.strapi).filter((route) => route.url !== '/api/openapi.json');
+    // The preview's credential is a preview token (tests/preview.test.ts), not a role's grant.
+    const NO_GRANT = new Set(['/api/openapi.json', '/api/preview']);
+    const routes = contentApiGetRoutes(app.strapi).filter((route) => !NO_GRANT.has(route.url));
     expect(routes.length).toBeGreaterThanOrEqual(2 * collections(app.strapi).length);
     expect(routes.map(actionOf).filter((action) => !granted.has(action))).toEqual([]);
   });
@@ -137,8 +202,8 @@ describe('the locales kept in code are those of the i18n plugin', () => {
 describe('the seed stages (src/seed/index.ts)', () => {
   const root = () => app.strapi.dirs.app.root;
 
-  it('have a stage for every api:: content type', () => {
-    expect(sorted(SEED_STAGES.map((stage) => stage.uid))).toEqual(
+  it('have a stage for every api:: content type but the staff-only ones (terms: src/vocabulary/terms.ts)', () => {
+    expect(sorted([...SEED_STAGES.map((stage) => stage.uid), ...STAFF_ONLY])).toEqual(
       sorted(models(app.strapi).map((m) => m.uid)),
     );
   });
@@ -184,18 +249,21 @@ describe('the index migration (database/migrations/2026.11.25T00.00.00.index-pub
   const { INDEXES } = require('../database/migrations/2026.11.25T00.00.00.index-public-filters.js') as {
     INDEXES: Record<string, string[][]>;
   };
+  // The webhook types are read by staff and the worker only: no public filter to index.
   const tables = () =>
-    collections(app.strapi).map((model) => {
-      const meta = app.strapi.db.metadata.get(model.uid as never);
-      const column = (name: string) =>
-        (meta.attributes[name] as { columnName?: string } | undefined)?.columnName ?? name;
-      return {
-        model,
-        table: meta.tableName,
-        column,
-        columns: new Set(Object.keys(meta.attributes).map(column)),
-      };
-    });
+    collections(app.strapi)
+      .filter((model) => !WEBHOOK_UIDS.includes(model.uid))
+      .map((model) => {
+        const meta = app.strapi.db.metadata.get(model.uid as never);
+        const column = (name: string) =>
+          (meta.attributes[name] as { columnName?: string } | undefined)?.columnName ?? name;
+        return {
+          model,
+          table: meta.tableName,
+          column,
+          columns: new Set(Object.keys(meta.attributes).map(column)),
+        };
+      });
 
   it('indexes every collection type (api::) and nothing else', () => {
     expect(sorted(Object.keys(INDEXES))).toEqual(sorted(tables().map(({ table }) => table)));
@@ -220,14 +288,17 @@ describe('the index migration (database/migrations/2026.11.25T00.00.00.index-pub
 });
 
 describe('the OpenAPI document derives its types from the registry', () => {
-  it('documents the list (or the single type) of every api:: content type', async () => {
+  it('documents the list (or the single type) of every api:: content type with content API routes', async () => {
     const { paths } = (await app.http().get('/api/openapi.json').expect(200)).body as {
       paths: Record<string, unknown>;
     };
     for (const model of models(app.strapi)) {
       const path = model.kind === 'singleType' ? `/${model.info.singularName}` : `/${model.info.pluralName}`;
-      expect({ uid: model.uid, documented: path in paths }).toEqual({ uid: model.uid, documented: true });
+      // Staff-only types have no route (the vocabulary terms are read through /vocabulary).
+      const routed = !STAFF_ONLY.includes(model.uid);
+      expect({ uid: model.uid, documented: path in paths }).toEqual({ uid: model.uid, documented: routed });
     }
+    expect('/vocabulary' in paths).toBe(true);
   });
 });
 

@@ -391,6 +391,96 @@ export const FIELD_TEXTS: Record<string, Record<string, FieldText>> = {
       en: 'Key',
     },
   },
+  'api::webhook-subscription.webhook-subscription': {
+    name: {
+      label: 'Partenaire',
+      help: 'Nom du partenaire (ministère, administration) qui reçoit les notifications.',
+      de: 'Partner',
+      en: 'Partner',
+    },
+    url: {
+      label: 'Adresse de réception (URL)',
+      help: 'Adresse HTTPS du partenaire qui reçoit les changements (POST signé). Les adresses internes ou privées sont refusées.',
+      de: 'Empfangsadresse (URL)',
+      en: 'Receiving URL',
+    },
+    events: {
+      label: 'Événements',
+      help: 'Types et actions envoyés, en JSON, ex. {"project": ["published", "unpublished", "deleted"]}. Types : project, service, enterprise, site, funder, organisation. Vide : tous les changements.',
+      de: 'Ereignisse',
+      en: 'Events',
+    },
+    active: {
+      label: 'Actif',
+      help: "Désactivé : rien n'est envoyé ; les changements attendent et partent à la réactivation. Désactivé automatiquement après plus de 24 h d'échecs.",
+      de: 'Aktiv',
+      en: 'Active',
+    },
+    resendFrom: {
+      label: 'Renvoyer à partir du changement n°',
+      help: "Pour renvoyer des notifications : le n° de changement du journal des envois à partir duquel tout est renvoyé. Le champ se vide à l'enregistrement.",
+      de: 'Erneut senden ab Änderung Nr.',
+      en: 'Resend from change no.',
+    },
+  },
+  'api::webhook-delivery.webhook-delivery': {
+    partner: { label: 'Partenaire', help: "Le partenaire de l'abonnement.", de: 'Partner', en: 'Partner' },
+    subscription: {
+      label: 'Abonnement',
+      help: "Identifiant (documentId) de l'abonnement.",
+      de: 'Abonnement',
+      en: 'Subscription',
+    },
+    eventId: {
+      label: "Identifiant de l'événement",
+      help: 'Envoyé dans X-Inter-Actions-Event-Id : le partenaire ignore un événement déjà reçu.',
+      de: 'Ereignis-ID',
+      en: 'Event id',
+    },
+    changeId: {
+      label: 'N° de changement',
+      help: "Ordre du changement dans le flux ; à reporter dans « Renvoyer à partir du changement n° » de l'abonnement pour renvoyer.",
+      de: 'Änderung Nr.',
+      en: 'Change no.',
+    },
+    change: {
+      label: 'Changement',
+      help: 'Type, documentId, langue et action du changement envoyé.',
+      de: 'Änderung',
+      en: 'Change',
+    },
+    outcome: {
+      label: 'État',
+      help: 'delivered : reçu ; retrying : nouvel essai prévu ; rejected : refusé par le partenaire (4xx), pas de nouvel essai ; abandoned : échecs pendant plus de 24 h.',
+      de: 'Status',
+      en: 'Status',
+    },
+    attempts: { label: 'Essais', help: "Nombre d'envois tentés.", de: 'Versuche', en: 'Attempts' },
+    responseStatus: {
+      label: 'Réponse HTTP',
+      help: 'Code HTTP de la dernière réponse du partenaire (vide : pas de réponse).',
+      de: 'HTTP-Antwort',
+      en: 'HTTP response',
+    },
+    lastError: {
+      label: 'Dernière erreur',
+      help: 'Ce qui a fait échouer le dernier essai (délai dépassé, connexion refusée, réponse du partenaire).',
+      de: 'Letzter Fehler',
+      en: 'Last error',
+    },
+    lastAttemptAt: {
+      label: 'Dernier essai',
+      help: 'Date et heure du dernier envoi tenté.',
+      de: 'Letzter Versuch',
+      en: 'Last attempt',
+    },
+    deliveredAt: {
+      label: 'Reçu le',
+      help: 'Date et heure où le partenaire a accepté la notification (réponse 2xx).',
+      de: 'Zugestellt am',
+      en: 'Delivered at',
+    },
+  },
   'shared.contact': {
     email: {
       label: 'E-mail',
@@ -470,4 +560,6 @@ export const TYPE_NAMES: Record<string, { fr: string; de: string; en: string }> 
   Funder: { fr: 'Financeurs', de: 'Geldgeber', en: 'Funders' },
   Organisation: { fr: 'Organisation', de: 'Verein', en: 'Organisation' },
   'Vocabulary term': { fr: 'Vocabulaire', de: 'Vokabular', en: 'Vocabulary' },
+  'Webhook subscription': { fr: 'Webhooks partenaires', de: 'Partner-Webhooks', en: 'Partner webhooks' },
+  'Webhook delivery': { fr: 'Journal des webhooks', de: 'Webhook-Protokoll', en: 'Webhook log' },
 };

@@ -13,6 +13,8 @@ export const MAIN_FIELDS: Record<string, string> = {
   'api::funder.funder': 'name',
   'api::organisation.organisation': 'name',
   'api::term.term': 'label',
+  'api::webhook-subscription.webhook-subscription': 'name',
+  'api::webhook-delivery.webhook-delivery': 'change',
 };
 
 /**
@@ -26,6 +28,15 @@ export const LIST_COLUMNS: Record<string, string[]> = {
   'api::funder.funder': ['name', 'kind'],
   'api::enterprise.enterprise': ['name', 'foundedYear'],
   'api::term.term': ['label', 'group', 'key'],
+  'api::webhook-subscription.webhook-subscription': ['name', 'url', 'active'],
+  'api::webhook-delivery.webhook-delivery': [
+    'partner',
+    'changeId',
+    'change',
+    'outcome',
+    'attempts',
+    'lastAttemptAt',
+  ],
 };
 
 /** A field of the edit form: its name, or its name and width (1 to 12 columns of a row). */
@@ -95,6 +106,20 @@ export const EDIT_GROUPS: Record<string, EditField[][]> = {
     ['seo'],
   ],
   'api::term.term': [['label'], ['group', 'key']],
+  'api::webhook-subscription.webhook-subscription': [
+    ['name', 'active'],
+    [['url', 12]],
+    [['events', 12]],
+    ['resendFrom'],
+  ],
+  'api::webhook-delivery.webhook-delivery': [
+    ['partner', 'subscription'],
+    ['changeId', 'eventId'],
+    ['change', 'outcome'],
+    ['attempts', 'responseStatus'],
+    [['lastError', 12]],
+    ['lastAttemptAt', 'deliveredAt'],
+  ],
   'shared.contact': [
     ['email', 'phone'],
     ['address', 'website'],

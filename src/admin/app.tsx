@@ -8,6 +8,8 @@ import type { StrapiApp } from '@strapi/strapi/admin';
 import { FIELD_TEXTS, TYPE_NAMES } from '../admin-views/texts';
 import logo from './extensions/logo.svg';
 import mark from './extensions/logo-mark.svg';
+import { labelEnumerationColumns, loadVocabularyLabels } from './extensions/vocabulary-labels';
+import { WebhookSecret } from './extensions/webhook-secret';
 
 type Language = 'fr' | 'de' | 'en';
 const LANGUAGES: Language[] = ['fr', 'de', 'en'];
@@ -24,6 +26,19 @@ const BRANDING: Record<Language, Record<string, string>> = {
     'app.components.LeftMenu.navbrand.title': BRAND,
     'app.components.LeftMenu.navbrand.workplace': 'Espace d’édition',
     'Auth.form.button.login.strapi': 'Se connecter',
+    // Strapi 5.54's French lacks the preview's strings.
+    'content-manager.preview.panel.title': 'Aperçu',
+    'content-manager.preview.panel.button': 'Ouvrir l’aperçu',
+    'content-manager.preview.panel.button-configuration': 'Configurer l’aperçu',
+    'content-manager.preview.panel.button-disabled-tooltip': 'Enregistrez pour ouvrir l’aperçu',
+    'content-manager.preview.page-title': 'Aperçu : {contentType}',
+    'content-manager.preview.header.close': 'Fermer l’aperçu',
+    'content-manager.preview.copy.label': 'Copier le lien d’aperçu',
+    'content-manager.preview.copy.success': 'Lien d’aperçu copié',
+    'content-manager.preview.tabs.label': 'État de l’aperçu',
+    'content-manager.preview.device.select': 'Type d’appareil',
+    'content-manager.preview.device.desktop': 'Ordinateur',
+    'content-manager.preview.device.mobile': 'Mobile',
   },
   de: {
     'Auth.form.welcome.title': 'Willkommen bei Inter-Actions',
@@ -132,5 +147,22 @@ export default {
     browserDefaults();
     brandTitles();
   },
-  bootstrap(_app: StrapiApp) {},
+  bootstrap(app: StrapiApp) {
+    // Kinds and themes by their labels in list views (the API keeps the keys).
+    const backend = (window as unknown as { strapi?: { backendURL?: string } }).strapi?.backendURL ?? '';
+    loadVocabularyLabels(backend, window.localStorage.getItem('strapi-admin-language') ?? DEFAULT_LANGUAGE);
+    app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', labelEnumerationColumns);
+    // Webhook subscriptions: a new signing secret, shown once (src/webhooks/admin-routes.ts).
+    const contentManager = app.getPlugin('content-manager') as unknown as {
+      injectComponent(
+        view: string,
+        zone: string,
+        component: { name: string; Component: () => unknown },
+      ): void;
+    };
+    contentManager.injectComponent('editView', 'right-links', {
+      name: 'webhook-secret',
+      Component: WebhookSecret,
+    });
+  },
 };

@@ -31,8 +31,17 @@ const WRITES = new Set(
   ]),
 );
 
-/** Written on reads (token last use, admin sessions) and never shown by the content API. */
-const NOT_CONTENT = new Set(['admin::api-token', 'admin::transfer-token', 'admin::session']);
+/**
+ * Written on reads (token last use, admin sessions) or by the webhook worker (subscriptions'
+ * delivery state, the delivery log), and never shown by the content API.
+ */
+const NOT_CONTENT = new Set([
+  'admin::api-token',
+  'admin::transfer-token',
+  'admin::session',
+  'api::webhook-subscription.webhook-subscription',
+  'api::webhook-delivery.webhook-delivery',
+]);
 
 const caches = new WeakMap<Core.Strapi, CacheBackend>();
 

@@ -30,6 +30,7 @@ const PUBLIC_READS = [
   'api::vocabulary.vocabulary.find',
   'api::listing.listing.find',
   'api::timeline.timeline.find',
+  'api::change.change.find',
 ];
 
 export interface ContentApiRole {
@@ -69,6 +70,21 @@ export const CONTENT_API_ROLES: ContentApiRole[] = [
 // means every locale, present and future (Strapi's i18n convention).
 
 export const CONTENT_UIDS = [...EDITABLE_TYPES, 'organisation'].map((name) => `api::${name}.${name}`);
+/**
+ * The vocabulary terms (labels of project kinds, service themes, funder kinds): no content API
+ * route, read publicly through GET /api/vocabulary. In the panel, staff change labels only: a new
+ * term, a changed key and a deletion are refused whoever asks (src/vocabulary/terms.ts), so no
+ * role is granted `delete`; `create` is a new locale's label of a term (Strapi 5's Content
+ * Manager asks `create` for a missing locale).
+ */
+export const VOCABULARY_UIDS = ['api::term.term'];
+/**
+ * Partner webhooks (src/webhooks), staff-only: no content API route, granted to no content API role.
+ * Communication manages the subscriptions and reads the delivery log (written by the worker only).
+ */
+export const WEBHOOK_SUBSCRIPTION_UIDS = ['api::webhook-subscription.webhook-subscription'];
+export const WEBHOOK_LOG_UIDS = ['api::webhook-delivery.webhook-delivery'];
+export const WEBHOOK_UIDS = [...WEBHOOK_SUBSCRIPTION_UIDS, ...WEBHOOK_LOG_UIDS];
 const PROJECT_AND_SERVICE = ['api::project.project', 'api::service.service'];
 
 export type ContentManagerVerb = 'create' | 'read' | 'update' | 'delete' | 'publish';
@@ -104,6 +120,9 @@ const MEDIA_UPLOAD = ['plugin::upload.assets.create'];
 /** Edit, replace and delete any file: what a published entry shows changes at once. */
 const MEDIA_EDIT = ['plugin::upload.configure-view', 'plugin::upload.assets.update'];
 
+/** Strapi's Marketplace (plugins to install: not staff's business; the panel hides the link without it). */
+const MARKETPLACE = ['admin::marketplace.read'];
+
 export const TRANSLATION_LOCALES = LOCALE_CODES.filter((code) => code !== DEFAULT_LOCALE);
 
 export const ADMIN_ROLES: AdminRole[] = [
@@ -113,15 +132,19 @@ export const ADMIN_ROLES: AdminRole[] = [
     description: 'Communications staff: create, edit, publish and delete all content, in every locale.',
     content: [
       { verbs: ['create', 'read', 'update', 'delete', 'publish'], subjects: CONTENT_UIDS, locales: null },
+      { verbs: ['create', 'read', 'update'], subjects: VOCABULARY_UIDS, locales: null },
+      { verbs: ['create', 'read', 'update', 'delete'], subjects: WEBHOOK_SUBSCRIPTION_UIDS, locales: null },
+      { verbs: ['read'], subjects: WEBHOOK_LOG_UIDS, locales: null },
     ],
     media: [...MEDIA_READ, ...MEDIA_UPLOAD, ...MEDIA_EDIT],
+    revoked: MARKETPLACE,
   },
   {
     code: 'project-coordinator',
     name: 'Project coordinator',
     description: 'Creates and edits the projects and services it created itself; does not publish or delete.',
     content: [
-      { verbs: ['read'], subjects: CONTENT_UIDS, locales: null },
+      { verbs: ['read'], subjects: [...CONTENT_UIDS, ...VOCABULARY_UIDS], locales: null },
       {
         verbs: ['create', 'update'],
         subjects: PROJECT_AND_SERVICE,
@@ -131,17 +154,22 @@ export const ADMIN_ROLES: AdminRole[] = [
     ],
     // Uploads new files; editing or deleting a file would change published entries of others.
     media: [...MEDIA_READ, ...MEDIA_UPLOAD],
-    revoked: MEDIA_EDIT,
+    revoked: [...MEDIA_EDIT, ...MARKETPLACE],
   },
   {
     code: 'translator',
     name: 'Translator',
     description: `Reads everything; writes only the ${TRANSLATION_LOCALES.join(', ')} versions; never ${DEFAULT_LOCALE}, no publish, no delete.`,
     content: [
-      { verbs: ['read'], subjects: CONTENT_UIDS, locales: null },
+      { verbs: ['read'], subjects: [...CONTENT_UIDS, ...VOCABULARY_UIDS], locales: null },
       // Adding a missing translation is a `create` of that locale in Strapi 5's Content Manager.
-      { verbs: ['create', 'update'], subjects: CONTENT_UIDS, locales: TRANSLATION_LOCALES },
+      {
+        verbs: ['create', 'update'],
+        subjects: [...CONTENT_UIDS, ...VOCABULARY_UIDS],
+        locales: TRANSLATION_LOCALES,
+      },
     ],
     media: MEDIA_READ,
+    revoked: MARKETPLACE,
   },
 ];

@@ -4,6 +4,7 @@
  * the types (and hostile names no schema has). Shared by the hardening fuzz (no 5xx, no leak) and
  * the fast path's equivalence test (the same bytes with FAST_PATH on and off).
  */
+import { VOCABULARY_UIDS, WEBHOOK_UIDS } from '../../src/permissions/table';
 import type { Core } from '@strapi/strapi';
 import { seededRandom } from './random';
 
@@ -59,19 +60,24 @@ const VALUES = [
   '{}',
   'x'.repeat(300),
 ];
-/** The project's own read routes (src/api/listing, timeline, vocabulary). */
+/** The project's own read routes (src/api/listing, timeline, vocabulary, change). */
 const OWN_READ_ROUTES = [
+  '/api/changes',
   '/api/listings/projects',
   '/api/listings/projects.csv',
   '/api/timeline',
   '/api/vocabulary',
 ];
 
-/** The app's content types (api::), from its registry. */
+/** Types with no content API route: staff and the server read them (derived-lists tests it). */
+const STAFF_ONLY = new Set([...VOCABULARY_UIDS, ...WEBHOOK_UIDS]);
+
+/** The app's content types (api::) that the content API serves, from its registry. */
 export function contentModels(strapi: Core.Strapi): Model[] {
-  return Object.values(strapi.contentTypes).filter((model) =>
-    (model as unknown as Model).uid.startsWith('api::'),
-  ) as unknown as Model[];
+  return Object.values(strapi.contentTypes).filter((model) => {
+    const { uid } = model as unknown as Model;
+    return uid.startsWith('api::') && !STAFF_ONLY.has(uid);
+  }) as unknown as Model[];
 }
 
 /** Every public GET route of every content type and the project's own read routes. */
