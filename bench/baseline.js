@@ -20,7 +20,7 @@ const { labelOf, PROJECT_KINDS, SERVICE_THEMES } = require(
 );
 
 const PROJECT_FIELDS = `p.id, p.document_id, p.title, p.slug, p.kind, p.founded_year, p.closed_year, p.summary,
-  p.description, p.partner, p.created_at, p.updated_at, p.published_at, p.locale`;
+  p.description, p.partner, p.inferred, p.created_at, p.updated_at, p.published_at, p.locale`;
 const SITE_FIELDS = `s.id AS s_id, s.document_id AS s_document_id, s.name AS s_name, s.slug AS s_slug,
   s.commune AS s_commune, s.quarter AS s_quarter, s.description AS s_description, s.created_at AS s_created_at,
   s.updated_at AS s_updated_at, s.published_at AS s_published_at, s.locale AS s_locale`;
@@ -71,6 +71,7 @@ const project = (row) => ({
   summary: row.summary,
   description: row.description,
   partner: row.partner,
+  inferred: row.inferred,
   createdAt: iso(row.created_at),
   updatedAt: iso(row.updated_at),
   publishedAt: iso(row.published_at),

@@ -5,8 +5,11 @@
 // start`, without and with the response cache, and with FAST_PATH=off) and bench/baseline.js beside it, checks that both
 // answer the benchmark's requests with the same bytes, then drives each with autocannon on
 // loopback and prints one table (requests per second, p50 and p99 latency, ratio to the baseline
-// of the same run), also written to bench/results/latest.md.
+// of the same run) and the memory (RSS) of each server process after its rows, also written to
+// bench/results/latest.md (2,000 projects) or bench/results/latest-<N>.md (another size).
 //
+// Usage: npm run bench [-- --projects N] [-- --duration S]; `--projects` (or BENCH_PROJECTS) is the
+// dataset's size, 2,000 projects by default (sites and funders grow with it: bench/dataset.js).
 // Environment: BENCH_DATABASE_URL (a PostgreSQL server where it may create and drop a database;
 // default postgres://postgres@127.0.0.1:5432/postgres), BENCH_DURATION (seconds per scenario,
 // default 10, after an uncounted warm-up of 3), BENCH_CONNECTIONS (default 10), BENCH_REDIS_URL (default redis://127.0.0.1:6379/15;
@@ -18,16 +21,60 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { isDeepStrictEqual } = require('node:util');
+const { isDeepStrictEqual, parseArgs } = require('node:util');
 const autocannon = require('autocannon');
 const { compileStrapi } = require('@strapi/strapi');
 const { Client } = require('pg');
+const { DEFAULT_PROJECTS, projectCount, sizesFor } = require('./dataset');
 
 const APP_DIR = path.resolve(__dirname, '..');
 const STRAPI = path.join(APP_DIR, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js');
 const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const DURATION = Number(process.env.BENCH_DURATION || 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
+const USAGE = 'usage: npm run bench [-- --projects N] [-- --duration SECONDS] [-- --connections N]';
+
+/** The command line (then BENCH_PROJECTS, BENCH_DURATION, BENCH_CONNECTIONS); exits 2 when wrong. */
+function readOptions() {
+  const refuse = (message) => {
+    process.stderr.write(`bench: ${message}\n${USAGE}\n`);
+    process.exit(2);
+  };
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        projects: { type: 'string' },
+        duration: { type: 'string' },
+        connections: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    refuse(error.message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const count = projectCount(values.projects ?? process.env.BENCH_PROJECTS);
+  if (count.error) refuse(`--projects: ${count.error}`);
+  const whole = (name, value, fallback, max) => {
+    if (value === undefined || value === '') return fallback;
+    const number = /^\d+$/.test(String(value).trim()) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(number) || number < 1 || number > max)
+      refuse(`--${name}: must be a whole number from 1 to ${max} (got "${value}")`);
+    return number;
+  };
+  return {
+    projects: count.projects,
+    duration: whole('duration', values.duration ?? process.env.BENCH_DURATION, 10, 3600),
+    connections: whole('connections', values.connections ?? process.env.BENCH_CONNECTIONS, 10, 1000),
+  };
+}
+
+const OPTIONS = readOptions();
+const PROJECTS = OPTIONS.projects;
+const DURATION = OPTIONS.duration;
+const CONNECTIONS = OPTIONS.connections;
 const WARM_UP = Math.min(3, DURATION);
 const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/15';
 const WRITES_PER_SECOND = 10;
@@ -35,7 +82,8 @@ const WRITES_PER_SECOND = 10;
 const VIA_PROXY = { 'x-forwarded-proto': 'https' };
 
 const S1 = '/api/projects?pagination[pageSize]=25';
-const S2 = '/api/projects?filters[slug][$eq]=project-1234';
+// project-1234, as always; in a smaller dataset one in its middle.
+const S2 = `/api/projects?filters[slug][$eq]=project-${PROJECTS > 1234 ? 1234 : Math.floor(PROJECTS / 2)}`;
 const S3_QUERY =
   '{ projects(pagination: { pageSize: 25 }) { documentId title slug foundedYear site { name slug } funders { name slug } } }';
 const S4 = '/api/listings/projects.csv';
@@ -98,10 +146,27 @@ async function start(name, args, env, ready) {
       (response) => response.ok,
       () => false,
     );
-    if (ok) return { name, base, stop: () => stop(child) };
+    if (ok) return { name, base, pid: child.pid, memory: () => memoryOf(child.pid), stop: () => stop(child) };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${name} did not start:\n${errors}`);
+}
+
+/**
+ * A server process's memory from /proc/<pid>/status (Linux): resident set now (VmRSS) and its peak
+ * (VmHWM), in MiB; undefined elsewhere.
+ */
+function memoryOf(pid) {
+  let status;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+  const [rss, peak] = [kib('VmRSS'), kib('VmHWM')];
+  if (!Number.isFinite(rss)) return undefined;
+  return { rss: rss / 1024, peak: Number.isFinite(peak) ? peak / 1024 : undefined };
 }
 
 function stop(child) {
@@ -201,11 +266,23 @@ async function main() {
     SEED_ON_BOOT: 'false',
   };
   const servers = [];
+  /** RSS of each server process after its rows, read just before it is stopped. */
+  const memories = [];
+  const finish = async (server, rowIds) => {
+    memories.push({ name: server.name, rows: rowIds, memory: server.memory() });
+    await server.stop();
+  };
   await admin(`CREATE DATABASE "${database}"`);
   try {
-    log(`dataset into ${database}`);
+    const sizes = sizesFor(PROJECTS);
+    log(
+      `dataset into ${database}: ${sizes.projects} projects, ${sizes.sites} sites, ${sizes.funders} funders`,
+    );
     const facts = JSON.parse(
-      (await run(process.execPath, [path.join(__dirname, 'dataset.js')], env)).trim().split('\n').pop(),
+      (await run(process.execPath, [path.join(__dirname, 'dataset.js'), '--projects', String(PROJECTS)], env))
+        .trim()
+        .split('\n')
+        .pop(),
     );
 
     const production = { ...env, NODE_ENV: 'production' };
@@ -273,14 +350,14 @@ async function main() {
       return writes.stop();
     };
     const uncachedWrites = await underWrites('S6', 'S1', uncached.base);
-    await uncached.stop();
+    await finish(uncached, ['S1', 'S2', 'S3', 'S4', 'S6']);
 
     // What the fast path (src/fast-path) buys: S1 and S3 with every patch off.
     const plain = await startStrapi('strapi (FAST_PATH=off)', { RESPONSE_CACHE: 'false', FAST_PATH: 'off' });
     await sameAnswer(scenarios.S1, plain.base, baseline.base);
     await measure('S1off', 'S1 with FAST_PATH=off', plain.base, scenarios.S1, limits.S1);
     await measure('S3off', 'S3 with FAST_PATH=off', plain.base, scenarios.S3, limits.S3);
-    await plain.stop();
+    await finish(plain, ['S1off', 'S3off']);
 
     const cached = await startStrapi('strapi (cache)', { RESPONSE_CACHE: 'true' });
     await sameAnswer(scenarios.S1, cached.base, baseline.base);
@@ -294,25 +371,52 @@ async function main() {
     await measure('S7', 'S4 (partner CSV) with a read-only token, cache on', cached.base, S7, limits.S4);
     await measure('S7l', 'S1 (a list page) with a read-only token, cache on', cached.base, S7l, limits.S1);
     const cachedWrites = await underWrites('S6c', 'S5', cached.base);
-    await cached.stop();
+    await finish(cached, ['S5', 'S7', 'S7l', 'S6c']);
 
     if (REDIS_URL !== 'off') {
       const shared = await startStrapi('strapi (Redis)', { RESPONSE_CACHE: 'true', REDIS_URL });
       await measure('S5r', 'S1 with the response cache (Redis)', shared.base, scenarios.S1, limits.S1);
-      await shared.stop();
+      await finish(shared, ['S5r']);
     }
 
-    const table = report(rows, facts, { uncachedWrites, cachedWrites });
+    memories.unshift({
+      name: baseline.name,
+      rows: Object.keys(limits).map((id) => `B-${id}`),
+      memory: baseline.memory(),
+    });
+
+    const table = report(rows, facts, { uncachedWrites, cachedWrites }, memories);
     process.stdout.write(`${table}\n`);
     fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-    fs.writeFileSync(path.join(__dirname, 'results', 'latest.md'), `${table}\n`);
+    fs.writeFileSync(resultsFile(PROJECTS), `${table}\n`);
+    log(`written to ${path.relative(APP_DIR, resultsFile(PROJECTS))}`);
   } finally {
     for (const server of servers) await server.stop();
     await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   }
 }
 
-function report(rows, facts, writes) {
+/** bench/results/latest.md at the default size, latest-<N>.md at another. */
+function resultsFile(projects) {
+  const name = projects === DEFAULT_PROJECTS ? 'latest.md' : `latest-${projects}.md`;
+  return path.join(__dirname, 'results', name);
+}
+
+/** S1's ratio to its baseline in the results of the default size, if they are there. */
+function defaultS1Ratio() {
+  let text;
+  try {
+    text = fs.readFileSync(resultsFile(DEFAULT_PROJECTS), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const ratio = Number(/^\| S1 \|.*\| ([\d.]+) \|$/m.exec(text)?.[1]);
+  return Number.isFinite(ratio) ? ratio : undefined;
+}
+
+const mib = (value) => (value === undefined ? 'n/a' : `${value.toFixed(0)} MiB`);
+
+function report(rows, facts, writes, memories) {
   const byId = Object.fromEntries(rows.map((row) => [row.id, row]));
   const ratio = (row) => (row.baseline ? (row.rps / row.baseline.rps).toFixed(2) : '1.00');
   const lines = [
@@ -320,7 +424,8 @@ function report(rows, facts, writes) {
     '',
     `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ` +
       `PostgreSQL on the same machine; ${CONNECTIONS} connections, ${DURATION} s per row after ${WARM_UP} s of warm-up, autocannon on loopback. ` +
-      `Dataset: ${facts.projects} projects in fr and de (draft and published), 100 sites, 50 funders, 5 funders per project.`,
+      `Dataset: ${facts.projects} projects in fr and de (draft and published), ${facts.sites} sites, ${facts.funders} funders, ` +
+      `${facts.fundersPerProject} funders per project (\`--projects ${facts.projects}\`).`,
     '',
     '| row | what | req/s | p50 | p99 | ratio to baseline |',
     '|---|---|---:|---:|---:|---:|',
@@ -337,9 +442,32 @@ function report(rows, facts, writes) {
       `(${(byId.S3.rps / byId.S3off.rps).toFixed(2)} ×).`,
     `Writes during S6: ${writes.uncachedWrites.ok} accepted, ${writes.uncachedWrites.failed} failed; ` +
       `during S6c: ${writes.cachedWrites.ok} accepted, ${writes.cachedWrites.failed} failed.`,
+    ...scaleLine(facts.projects, Number(ratio(byId.S1))),
+    '',
+    '| server process | after rows | RSS | peak RSS |',
+    '|---|---|---:|---:|',
+    ...memories.map(
+      ({ name, rows: ids, memory }) =>
+        `| ${name} | ${ids.join(', ')} | ${mib(memory?.rss)} | ${mib(memory?.peak)} |`,
+    ),
+    '',
+    'RSS: VmRSS of the server process (/proc/<pid>/status) after its last row, before it is stopped; peak: VmHWM.',
     'B-Sn rows are bench/baseline.js (node:http + pg, hand-written SQL) answering the same request with the same data.',
   ];
   return lines.join('\n');
+}
+
+/** At another size than the default: S1's ratio against the default size's results (target ±20 %). */
+function scaleLine(projects, s1Ratio) {
+  if (projects === DEFAULT_PROJECTS) return [];
+  const reference = defaultS1Ratio();
+  if (reference === undefined)
+    return [`S1 ratio ${s1Ratio.toFixed(2)}; no results at ${DEFAULT_PROJECTS} projects to compare with.`];
+  const change = ((s1Ratio - reference) / reference) * 100;
+  return [
+    `S1 ratio ${s1Ratio.toFixed(2)} at ${projects} projects, ${reference.toFixed(2)} at ${DEFAULT_PROJECTS} ` +
+      `(bench/results/latest.md): ${change >= 0 ? '+' : ''}${change.toFixed(0)} % (target: within ±20 %).`,
+  ];
 }
 
 main().catch((error) => {

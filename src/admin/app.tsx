@@ -6,6 +6,7 @@
  */
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { FIELD_TEXTS, TYPE_NAMES } from '../admin-views/texts';
+import { VOCABULARIES } from '../vocabulary/labels';
 import logo from './extensions/logo.svg';
 import mark from './extensions/logo-mark.svg';
 import { labelEnumerationColumns, loadVocabularyLabels } from './extensions/vocabulary-labels';
@@ -77,8 +78,45 @@ function fieldLabels(language: Language): Record<string, string> {
   return messages;
 }
 
+/** Strings Strapi 5.54 lacks in French or German, on the pages staff use. */
+const MISSING: Record<Language, Record<string, string>> = {
+  fr: {
+    'content-manager.plugin.name': 'Gestion du contenu',
+    'content-manager.containers.list.table-headers.status': 'Statut',
+    'i18n.list-view.table.header.label': 'Disponible en',
+    'search.placeholder': 'Rechercher',
+    'components.Blocks.blocks.bulletList': 'Liste à puces',
+    'components.Blocks.blocks.numberList': 'Liste numérotée',
+  },
+  de: {
+    'content-manager.plugin.name': 'Inhalts-Manager',
+    'content-manager.containers.list.table-headers.status': 'Status',
+    'i18n.list-view.table.header.label': 'Verfügbar in',
+    'search.placeholder': 'Suchen',
+    'components.Blocks.blocks.bulletList': 'Aufzählung',
+    'components.Blocks.blocks.numberList': 'Nummerierte Liste',
+  },
+  en: {},
+};
+
+/**
+ * The options of the kind and theme selects in edit views: Strapi looks an enumeration value up as
+ * a message id, so each key gets its label. Admin translations are fixed when the panel is built,
+ * so these are the labels of src/vocabulary/labels.ts; list views show the labels staff last saved
+ * (./extensions/vocabulary-labels.ts).
+ */
+function enumerationLabels(language: Language): Record<string, string> {
+  const messages: Record<string, string> = {};
+  for (const { labels } of Object.values(VOCABULARIES))
+    for (const [key, byLocale] of Object.entries(labels)) messages[key] ??= byLocale[language];
+  return messages;
+}
+
 const translations = Object.fromEntries(
-  LANGUAGES.map((language) => [language, { ...BRANDING[language], ...fieldLabels(language) }]),
+  LANGUAGES.map((language) => [
+    language,
+    { ...MISSING[language], ...enumerationLabels(language), ...BRANDING[language], ...fieldLabels(language) },
+  ]),
 );
 
 /**

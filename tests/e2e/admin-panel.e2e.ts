@@ -1,30 +1,38 @@
 /**
  * The admin panel as communications staff use it, in Chromium: the first administrator registers
- * and logs in, creates a project in the Content Manager, publishes it, adds and publishes its
- * German translation; both locales are then read back through the public REST API. A Translator
- * then finds the French version read-only and the German one editable. Screenshots of each step
- * go to test-results/e2e/.
+ * (in French, the panel's default) and invites a Communication user, who logs in, finds the panel
+ * in French, the project list with the columns staff scan by (kinds by their label), French labels
+ * and help texts in the edit view; creates a project and publishes it; edits its draft and sees
+ * the draft in the preview while the public API still shows the published text; publishes, and the
+ * entry's public page shows it; adds and publishes the German translation. A Translator whose
+ * admin language is German finds the panel in German, the French version read-only and the German
+ * one editable. Screenshots of each step go to test-results/e2e/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { adminToken, createAdminUser } from './support/admin-api';
+import { FIELD_TEXTS } from '../../src/admin-views/texts';
+import { adminToken, createAdminUser, setAdminLanguage } from './support/admin-api';
 import { baseUrl, launchBrowser, screenshot } from './support/browser';
 
 const ADMIN = {
   firstname: 'Anne',
-  lastname: 'Communication',
+  lastname: 'Administration',
   email: 'anne@example.test',
   password: 'Admin-Passw0rd-e2e',
 };
+const COMMUNICATION = { email: 'claire@example.test', password: 'Communication-Passw0rd-e2e' };
 const TRANSLATOR = { email: 'tom@example.test', password: 'Translator-Passw0rd-e2e' };
 const PROJECT = {
   title: 'Maison des jeunes Test E2E',
   germanTitle: 'Jugendhaus Test E2E',
   slug: 'maison-des-jeunes-test-e2e',
   kind: 'youth-house',
+  kindLabel: 'Maison des jeunes',
   year: '2024',
   site: 'Mersch',
+  draftSummary: 'Résumé écrit dans le brouillon, vu en aperçu avant publication.',
 };
 const PROJECTS = '/admin/content-manager/collection-types/api::project.project';
+const TEXTS = FIELD_TEXTS['api::project.project'];
 
 let browser: Browser;
 let editUrl: string;
@@ -42,12 +50,14 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page: await context.newPage() };
 }
 
-async function login(page: Page, email: string, password: string) {
+/** Logs in on the login page, in the language the panel shows before login (French). */
+async function login(page: Page, email: string, password: string, contentManager = 'Gestion du contenu') {
   await page.goto(`${baseUrl()}/admin/auth/login`);
+  await page.getByText('Bienvenue sur Inter-Actions').waitFor();
   await page.fill('input[name=email]', email);
   await page.fill('input[name=password]', password);
-  await page.getByRole('button', { name: 'Login' }).click();
-  await page.getByRole('link', { name: 'Content Manager' }).waitFor();
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('link', { name: contentManager }).waitFor();
 }
 
 /** Picks the first option of a relation field matching `text`. */
@@ -69,6 +79,7 @@ async function restProject(locale: string) {
   const body = (await response.json()) as { data: unknown };
   return body.data as {
     title: string;
+    summary: string | null;
     locale: string;
     kind: string;
     foundedYear: number;
@@ -76,7 +87,7 @@ async function restProject(locale: string) {
   }[];
 }
 
-describe('communications staff in the admin panel', () => {
+describe('communications staff in the admin panel, in French', () => {
   let context: BrowserContext;
   let page: Page;
 
@@ -88,7 +99,7 @@ describe('communications staff in the admin panel', () => {
     await context?.close();
   });
 
-  it('registers the first administrator', async () => {
+  it('registers the first administrator, who invites a Communication user', async () => {
     await page.goto(`${baseUrl()}/admin`);
     await page.fill('input[name=firstname]', ADMIN.firstname);
     await page.fill('input[name=lastname]', ADMIN.lastname);
@@ -96,56 +107,128 @@ describe('communications staff in the admin panel', () => {
     await page.fill('input[name=password]', ADMIN.password);
     await page.fill('input[name=confirmPassword]', ADMIN.password);
     await screenshot(page, '01-register-first-admin');
-    await page.getByRole('button', { name: "Let's start" }).click();
-    await page.getByRole('link', { name: 'Content Manager' }).waitFor();
+    await page.getByRole('button', { name: 'Prêt à commencer' }).click();
+    await page.getByRole('link', { name: 'Gestion du contenu' }).waitFor();
+    expect(await page.title()).toMatch(/Inter-Actions/);
+    expect(await page.title()).not.toMatch(/Strapi/);
     await screenshot(page, '02-registered');
+
+    const token = await adminToken(ADMIN.email, ADMIN.password);
+    await createAdminUser(token, 'communication', COMMUNICATION.email, COMMUNICATION.password, {
+      firstname: 'Claire',
+      lastname: 'Communication',
+    });
   });
 
-  it('logs in', async () => {
+  it('logs in as the Communication user: the panel is in French, branded', async () => {
     await context.clearCookies();
     await page.evaluate(() => {
       window.localStorage.clear();
       window.sessionStorage.clear();
     });
-    await login(page, ADMIN.email, ADMIN.password);
+    await login(page, COMMUNICATION.email, COMMUNICATION.password);
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     await screenshot(page, '03-logged-in');
   });
 
-  it('creates a project in the Content Manager and publishes it', async () => {
+  it('lists projects with title, site, kind label, founded year, status and locales', async () => {
+    await page.goto(`${baseUrl()}${PROJECTS}?plugins[i18n][locale]=fr`);
+    const headers = page.locator('thead th');
+    await headers.first().waitFor();
+    // Headers are shown in capitals (CSS): compare without case.
+    const names = (await headers.allInnerTexts()).map((text) => text.trim().toLowerCase()).filter(Boolean);
+    const expected = [TEXTS.title, TEXTS.site, TEXTS.kind, TEXTS.foundedYear].map((text) => text.label);
+    // Strapi's own columns, in French: the locales (i18n) and the publication status.
+    expect(names).toEqual([...expected, 'Disponible en', 'Statut'].map((name) => name.toLowerCase()));
+    // Years as written, not "2 013".
+    await page
+      .getByRole('gridcell', { name: /^(19|20)\d\d$/ })
+      .first()
+      .waitFor();
+    // Kinds by their label, not their key.
+    await page.getByRole('gridcell', { name: PROJECT.kindLabel, exact: true }).first().waitFor();
+    expect(await page.getByRole('gridcell', { name: PROJECT.kind, exact: true }).count()).toBe(0);
+    await screenshot(page, '04-project-list');
+  });
+
+  it('shows French labels and help texts in the edit view', async () => {
     await page.goto(`${baseUrl()}${PROJECTS}/create?plugins[i18n][locale]=fr`);
+    await page.locator('input[name=title]').waitFor();
+    for (const field of ['title', 'foundedYear', 'summary'] as const) {
+      // A required field's label ends with an asterisk.
+      await page
+        .locator('label', { hasText: new RegExp(`^${TEXTS[field].label}\\*?$`) })
+        .first()
+        .waitFor();
+      // The hint under a field also carries Strapi's "max. N characters".
+      await page.getByText(TEXTS[field].help).first().waitFor();
+    }
+    await screenshot(page, '05-edit-view-french');
+  });
+
+  it('creates a project and publishes it', async () => {
     await page.fill('input[name=title]', PROJECT.title);
     await page.fill('input[name=slug]', PROJECT.slug);
     await page.click('[role=combobox][name=kind]');
-    await page.getByRole('option', { name: PROJECT.kind, exact: true }).click();
+    // The select offers the kinds by their label; the API stores the key.
+    await page.getByRole('option', { name: PROJECT.kindLabel, exact: true }).click();
     await page.fill('input[name=foundedYear]', PROJECT.year);
     await pickRelation(page, 'site', PROJECT.site);
-    await screenshot(page, '04-project-filled');
+    await screenshot(page, '06-project-filled');
 
-    await page.getByRole('button', { name: 'Save' }).click();
-    await notification(page, 'Saved document');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await notification(page, 'Sauvegardé');
     await page.waitForURL(/api::project\.project\/(?!create)[a-z0-9]+/);
     editUrl = page.url().split('?')[0];
-    await screenshot(page, '05-project-saved');
-
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await notification(page, 'Published document');
-    await screenshot(page, '06-project-published');
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await notification(page, 'Publié');
+    await screenshot(page, '07-project-published');
   });
 
-  it('switches to German, saves and publishes the translation', async () => {
-    await page.getByRole('combobox', { name: 'Locales' }).click();
-    await page.getByRole('option', { name: /German \(de\)/ }).click();
-    await page.waitForURL(/plugins\[i18n\]\[locale\]=de/);
+  it('previews an edited draft: the preview shows it, the public API does not', async () => {
+    await page.fill('textarea[name=summary]', PROJECT.draftSummary);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await notification(page, 'Sauvegardé');
+
+    await page.getByText('Ouvrir l’aperçu', { exact: true }).click();
+    const preview = page.frameLocator('iframe').first();
+    await preview.getByText(PROJECT.draftSummary).waitFor({ timeout: 30_000 });
+    await preview.getByText(PROJECT.title).first().waitFor();
+    await screenshot(page, '08-preview-of-draft');
+
+    const [published] = await restProject('fr');
+    expect(published.summary ?? '').not.toContain(PROJECT.draftSummary);
+    await page.goto(`${editUrl}?plugins[i18n][locale]=fr`);
+  });
+
+  it('publishes the draft: the public page shows it', async () => {
+    await page.locator('textarea[name=summary]').waitFor();
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await notification(page, 'Publié');
+    const [published] = await restProject('fr');
+    expect(published.summary).toBe(PROJECT.draftSummary);
+
+    const publicPage = await context.newPage();
+    await publicPage.goto(`${baseUrl()}/entry.html?type=project&slug=${PROJECT.slug}&locale=fr`);
+    await publicPage.getByText(PROJECT.draftSummary).waitFor();
+    await publicPage.getByText(PROJECT.title).first().waitFor();
+    await screenshot(publicPage, '09-public-entry-page');
+    await publicPage.close();
+  });
+
+  it('adds the German translation and publishes it', async () => {
+    // What the locale picker opens: the entry's edit view in a locale it does not have yet.
+    await page.goto(`${editUrl}?plugins[i18n][locale]=de`);
+    await page.locator('input[name=title]').waitFor();
     await page.fill('input[name=title]', PROJECT.germanTitle);
     // The slug is shared by every locale, but the panel regenerates it for a new locale.
     await page.fill('input[name=slug]', PROJECT.slug);
     await pickRelation(page, 'site', PROJECT.site);
-    await screenshot(page, '07-german-filled');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await notification(page, 'Saved document');
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await notification(page, 'Published document');
-    await screenshot(page, '08-german-published');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await notification(page, 'Sauvegardé');
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await notification(page, 'Publié');
+    await screenshot(page, '10-german-published');
   });
 
   it('reads both locales back through the REST API', async () => {
@@ -162,30 +245,36 @@ describe('communications staff in the admin panel', () => {
   });
 });
 
-describe('a Translator in the admin panel', () => {
+describe('a Translator whose admin language is German', () => {
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
     const token = await adminToken(ADMIN.email, ADMIN.password);
     await createAdminUser(token, 'translator', TRANSLATOR.email, TRANSLATOR.password);
+    await setAdminLanguage(await adminToken(TRANSLATOR.email, TRANSLATOR.password), 'de');
     ({ context, page } = await newPage());
-    await login(page, TRANSLATOR.email, TRANSLATOR.password);
+    await login(page, TRANSLATOR.email, TRANSLATOR.password, 'Inhalts-Manager');
   });
 
   afterAll(async () => {
     await context?.close();
   });
 
-  it('finds the French version read-only', async () => {
+  it('finds the panel in German and the French version read-only', async () => {
     await page.goto(`${editUrl}?plugins[i18n][locale]=fr`);
     const title = page.locator('input[name=title]');
     await title.waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
+    await page
+      .locator('label', { hasText: new RegExp(`^${TEXTS.title.de}\\*?$`) })
+      .first()
+      .waitFor();
     expect(await title.inputValue()).toBe(PROJECT.title);
     expect(await title.isEditable()).toBe(false);
     expect(await page.locator('input[name=foundedYear]').isEditable()).toBe(false);
-    expect(await page.getByRole('button', { name: 'Publish' }).count()).toBe(0);
-    await screenshot(page, '09-translator-french-read-only');
+    expect(await page.getByRole('button', { name: 'Veröffentlichen' }).count()).toBe(0);
+    await screenshot(page, '11-translator-german-panel-french-read-only');
   });
 
   it('can edit the German version', async () => {
@@ -194,6 +283,6 @@ describe('a Translator in the admin panel', () => {
     await title.waitFor();
     expect(await title.inputValue()).toBe(PROJECT.germanTitle);
     expect(await title.isEditable()).toBe(true);
-    await screenshot(page, '10-translator-german-editable');
+    await screenshot(page, '12-translator-german-editable');
   });
 });

@@ -4,7 +4,8 @@
  * (vocabulary terms, which staff edit); they are read from the public GET /api/vocabulary in the
  * admin language when the panel starts. An enumeration column is matched to its vocabulary by its
  * values, so project and funder `kind` each get their own labels; until the labels have arrived,
- * or for a key without a label, the key is shown.
+ * or for a key without a label, the key is shown. Years (`foundedYear`, `closedYear`) are shown as
+ * written, not as numbers with a thousands separator.
  */
 type VocabularyLists = Record<string, { key: string; label: string }[]>;
 
@@ -40,6 +41,13 @@ export function labelEnumerationColumns<T extends { displayedHeaders: Header[] }
   return {
     ...args,
     displayedHeaders: args.displayedHeaders.map((header) => {
+      // Years as written (2013), not as numbers formatted for the language ("2 013").
+      if (header.attribute?.type === 'integer' && /Year$/.test(header.name) && !header.cellFormatter)
+        return {
+          ...header,
+          cellFormatter: (row: Record<string, unknown>) =>
+            row[header.name] == null ? '-' : String(row[header.name]),
+        };
       const values = header.attribute?.type === 'enumeration' ? header.attribute.enum : undefined;
       if (!values || header.cellFormatter) return header;
       return {

@@ -23,18 +23,19 @@ export async function createAdminUser(
   code: string,
   email: string,
   password: string,
+  name = { firstname: 'Tom', lastname: 'Translator' },
 ) {
   const roles: { id: number; code: string }[] = await call('GET', '/admin/roles', undefined, superAdminToken);
   const role = roles.find((candidate) => candidate.code === code);
   if (!role) throw new Error(`no admin role ${code}`);
-  const invited = await call(
-    'POST',
-    '/admin/users',
-    { email, firstname: 'Tom', lastname: 'Translator', roles: [role.id] },
-    superAdminToken,
-  );
+  const invited = await call('POST', '/admin/users', { email, ...name, roles: [role.id] }, superAdminToken);
   await call('POST', '/admin/register', {
     registrationToken: invited.registrationToken,
-    userInfo: { firstname: 'Tom', lastname: 'Translator', password },
+    userInfo: { ...name, password },
   });
+}
+
+/** Sets the admin language of the user of `token`, as its profile page does. */
+export async function setAdminLanguage(token: string, preferedLanguage: string) {
+  await call('PUT', '/admin/users/me', { preferedLanguage }, token);
 }
