@@ -7,7 +7,8 @@
 document.addEventListener('DOMContentLoaded', () => {
   const form = document.getElementById('reset');
   const status = document.getElementById('status');
-  const code = new URLSearchParams(window.location.search).get('code');
+  // After `#` in the mail's link: never sent to a server, so never in a log.
+  const code = new URLSearchParams(window.location.hash.slice(1)).get('code');
   if (!code) {
     form.hidden = true;
     status.textContent = 'Ce lien est incomplet : ouvrez le lien reçu par e-mail tel quel.';

@@ -81,8 +81,9 @@ export function invitationMail(strapi: Core.Strapi, user: AdminUser, inviter: st
   const template = ADMIN_INVITATION[languageOf(user)];
   const fill = (text: string) =>
     text
-      .replace('{inviter}', inviter)
-      .replace('{url}', invitationUrl(strapi, user.registrationToken as string));
+      // Functions, so that `$&` or `{url}` in a name stay text.
+      .replace('{url}', () => invitationUrl(strapi, user.registrationToken as string))
+      .replace('{inviter}', () => inviter);
   return { to: user.email, subject: fill(template.subject), text: fill(template.text) };
 }
 

@@ -82,13 +82,16 @@ The Inter-Actions communications team`,
   },
 };
 
-/** users-permissions' reset mail; `SERVER_URL` and `TOKEN` are the plugin's own variables. */
+/**
+ * users-permissions' reset mail; `SERVER_URL` and `TOKEN` are the plugin's own variables. The code
+ * is in the fragment (`#code=`), which browsers never send: it stays out of server and proxy logs.
+ */
 export const API_RESET_PASSWORD = {
   object: 'Inter-Actions : réinitialiser votre mot de passe',
   message: `<p>Bonjour,</p>
 <p>Une réinitialisation du mot de passe de votre compte Inter-Actions a été demandée.</p>
 <p>Pour choisir un nouveau mot de passe, ouvrez ce lien&nbsp;:</p>
-<p><a href="<%= SERVER_URL %>/mot-de-passe.html?code=<%= TOKEN %>"><%= SERVER_URL %>/mot-de-passe.html?code=<%= TOKEN %></a></p>
+<p><a href="<%= SERVER_URL %>/mot-de-passe.html#code=<%= TOKEN %>"><%= SERVER_URL %>/mot-de-passe.html#code=<%= TOKEN %></a></p>
 <p>Si vous n’êtes pas à l’origine de cette demande, ignorez ce message&nbsp;: votre mot de passe reste inchangé.</p>
 <p>L’équipe communication d’Inter-Actions</p>`,
 };

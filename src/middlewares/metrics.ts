@@ -2,8 +2,8 @@
  * Prometheus metrics (src/ops/metrics.ts) at `/metrics`, for a scraper only:
  * - on the main port with `Authorization: Bearer <METRICS_TOKEN>` (compared in constant time);
  *   without METRICS_TOKEN the path does not exist (404);
- * - or on METRICS_PORT, a second HTTP server bound to HOST that answers `/metrics` alone (with the
- *   same Bearer check when METRICS_TOKEN is set too). Bind it to a private network.
+ * - or on METRICS_PORT, a second HTTP server that answers `/metrics` alone: bound to HOST with the
+ *   same Bearer check when METRICS_TOKEN is set too, to 127.0.0.1 without a token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
@@ -30,7 +30,8 @@ export default (config: MetricsConfig, { strapi }: { strapi: Core.Strapi }): Cor
   const { registry } = state.metrics;
 
   if (config.port) {
-    const host = strapi.config.get<string>('server.host', '0.0.0.0');
+    // Without a token nothing guards the port but where it listens: loopback only, then.
+    const host = config.token ? strapi.config.get<string>('server.host', '0.0.0.0') : '127.0.0.1';
     const server = http.createServer(async (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {

@@ -23,6 +23,13 @@ export interface RequestLogConfig {
 const SANE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const PROBES = new Set(['/_health', '/_ready', '/metrics']);
 
+/**
+ * The URL as logged: the values of parameters that carry a secret (the admin panel's reset
+ * `code` and invitation `registrationToken`, e-mail confirmation codes, tokens) are replaced.
+ */
+const SECRET_PARAMETERS = /([?&](?:code|registrationToken|confirmation|token|access_token)=)[^&#]*/gi;
+export const redacted = (url: string) => url.replace(SECRET_PARAMETERS, '$1[redacted]');
+
 export default (config: RequestLogConfig, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
   const json = config.format === 'json';
   const templateOf = routeTemplates(strapi);
@@ -58,7 +65,7 @@ export default (config: RequestLogConfig, { strapi }: { strapi: Core.Strapi }): 
             ...(cache ? { cache } : {}),
           });
         } else {
-          strapi.log.http(`${ctx.method} ${ctx.url} (${Math.ceil(ms)} ms) ${ctx.status}`);
+          strapi.log.http(`${ctx.method} ${redacted(ctx.url)} (${Math.ceil(ms)} ms) ${ctx.status}`);
         }
       }
     }

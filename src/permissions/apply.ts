@@ -3,7 +3,7 @@
  * grants a role's `revoked` list names (security: hand-made grants are otherwise kept).
  */
 import type { Core } from '@strapi/strapi';
-import { ADMIN_ROLES, CONTENT_API_ROLES, type AdminRole } from './table';
+import { ADMIN_ROLES, CONTENT_API_ROLES, STAFF_ONLY_UIDS, type AdminRole } from './table';
 
 const ROLE_UID = 'plugin::users-permissions.role';
 const PERMISSION_UID = 'plugin::users-permissions.permission';
@@ -70,15 +70,42 @@ function adminPermissions(strapi: Core.Strapi, spec: AdminRole): AdminPermission
   return permissions;
 }
 
+/**
+ * The staff-only types (vocabulary terms, webhook subscriptions and their log) belong to the roles
+ * of the table alone. Strapi grants its own Editor and Author roles every content type the panel
+ * shows, these included, when it creates them: at every boot, any role but the super admin and the
+ * table's loses the permissions on them (a webhook's partner URL and signing secret are
+ * Communication's; labels are edited by whom the table says).
+ */
+async function revokeStaffOnlyTypes(strapi: Core.Strapi, tableRoles: Set<number>): Promise<void> {
+  const superAdmin = await strapi.service('admin::role').getSuperAdmin();
+  const permissions = (await strapi.db.query('admin::permission').findMany({
+    where: { subject: { $in: STAFF_ONLY_UIDS } },
+    populate: ['role'],
+  })) as (AdminPermission & { id: number; role?: { id: number; code: string } | null })[];
+  const stray = permissions.filter(
+    (permission) =>
+      permission.role && permission.role.id !== superAdmin?.id && !tableRoles.has(permission.role.id),
+  );
+  if (stray.length === 0) return;
+  await strapi.db
+    .query('admin::permission')
+    .deleteMany({ where: { id: { $in: stray.map((permission) => permission.id) } } });
+  const codes = [...new Set(stray.map((permission) => permission.role?.code))].join(', ');
+  strapi.log.info(`[permissions] staff-only types: revoked ${stray.length} permissions of ${codes}`);
+}
+
 export async function applyAdminRoles(strapi: Core.Strapi): Promise<void> {
   const roles = strapi.service('admin::role');
   const permissionService = strapi.service('admin::permission');
+  const tableRoles = new Set<number>();
   for (const spec of ADMIN_ROLES) {
     let role = await roles.findOne({ code: spec.code });
     if (!role) {
       role = await roles.create({ name: spec.name, code: spec.code, description: spec.description });
       strapi.log.info(`[permissions] created admin role ${spec.name}`);
     }
+    tableRoles.add(role.id);
     const existing: AdminPermission[] = await permissionService.findMany({
       where: { role: { id: role.id } },
     });
@@ -97,4 +124,5 @@ export async function applyAdminRoles(strapi: Core.Strapi): Promise<void> {
       strapi.log.info(`[permissions] admin role ${spec.name}: revoked ${spec.revoked?.join(', ')}`);
     }
   }
+  await revokeStaffOnlyTypes(strapi, tableRoles);
 }

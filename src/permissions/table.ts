@@ -85,6 +85,8 @@ export const VOCABULARY_UIDS = ['api::term.term'];
 export const WEBHOOK_SUBSCRIPTION_UIDS = ['api::webhook-subscription.webhook-subscription'];
 export const WEBHOOK_LOG_UIDS = ['api::webhook-delivery.webhook-delivery'];
 export const WEBHOOK_UIDS = [...WEBHOOK_SUBSCRIPTION_UIDS, ...WEBHOOK_LOG_UIDS];
+/** Types only the roles of this table (and the super admin) see in the panel. */
+export const STAFF_ONLY_UIDS = [...VOCABULARY_UIDS, ...WEBHOOK_UIDS];
 const PROJECT_AND_SERVICE = ['api::project.project', 'api::service.service'];
 
 export type ContentManagerVerb = 'create' | 'read' | 'update' | 'delete' | 'publish';

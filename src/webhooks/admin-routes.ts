@@ -29,8 +29,15 @@ export function registerAdminRoutes(strapi: Core.Strapi): void {
           const { documentId } = ctx.params as { documentId: string };
           const found = await strapi.db
             .query(SUBSCRIPTION_UID as never)
-            .findOne({ where: { documentId }, select: ['id'] });
+            .findOne({ where: { documentId }, populate: ['createdBy'] });
           if (!found) throw new errors.NotFoundError('No such webhook subscription');
+          // Judged on the entry, as the Content Manager judges an update (conditions included).
+          const checker = strapi
+            .plugin('content-manager')
+            .service('permission-checker')
+            .create({ userAbility: ability, model: SUBSCRIPTION_UID });
+          if (checker.cannot.update(found))
+            throw new errors.ForbiddenError('You may not change this webhook subscription');
           const secret = await replaceSecret(strapi, documentId, { keepPrevious: true });
           // The first secret shown releases the changes that waited for it.
           nudge(strapi, documentId);
