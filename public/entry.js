@@ -12,32 +12,13 @@
 'use strict';
 
 (function () {
-  const LOCALES = ['fr', 'de', 'lb', 'en'];
-  const DEFAULT_LOCALE = 'fr';
-  const SIZES = [0.875, 1, 1.125, 1.25, 1.375, 1.5];
-  const NORMAL_SIZE = 1;
+  const { LOCALES, store, element, entryHref } = window.InterActionsPage;
   /** The public API's route of each type, and the field that names an entry. */
   const TYPES = {
     project: { path: '/api/projects', name: 'title', collection: true },
     service: { path: '/api/services', name: 'name', collection: true },
     enterprise: { path: '/api/enterprises', name: 'name', collection: true },
     organisation: { path: '/api/organisation', name: 'name', collection: false },
-  };
-  const store = {
-    get(key) {
-      try {
-        return window.localStorage.getItem(key);
-      } catch {
-        return null;
-      }
-    },
-    set(key, value) {
-      try {
-        window.localStorage.setItem(key, value);
-      } catch {
-        // Private browsing: the choice lasts for this visit only.
-      }
-    },
   };
 
   const TEXT = {
@@ -205,22 +186,6 @@
   };
 
   const byId = (id) => document.getElementById(id);
-
-  /** An element with text content only: API data never becomes markup. */
-  function element(name, text, attributes) {
-    const node = document.createElement(name);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, value);
-    return node;
-  }
-
-  /** The public page of an entry: a path on this site, built from parameters (never from a URL). */
-  function entryHref(type, slug, locale) {
-    const query = new URLSearchParams({ type });
-    if (slug) query.set('slug', slug);
-    query.set('locale', locale);
-    return `/entry.html?${query}`;
-  }
 
   /** Only web addresses become links: no javascript:, data: or other schemes. */
   const webAddress = (value) => typeof value === 'string' && /^https?:\/\/[^\s]+$/i.test(value.trim());
@@ -456,36 +421,17 @@
     }
   }
 
-  function setSize(index) {
-    const bounded = Math.max(0, Math.min(SIZES.length - 1, index));
-    document.documentElement.style.setProperty('--text-scale', String(SIZES[bounded]));
-    store.set('ia-text-size', String(SIZES[bounded]));
-    return bounded;
-  }
-
   function start() {
-    const saved = store.get('ia-locale');
-    let locale = askedLocale || (LOCALES.includes(saved) ? saved : DEFAULT_LOCALE);
-    const savedSize = SIZES.indexOf(Number(store.get('ia-text-size')));
-    let size = setSize(savedSize >= 0 ? savedSize : SIZES.indexOf(NORMAL_SIZE));
-
-    for (const button of document.querySelectorAll('[data-locale]')) {
-      button.addEventListener('click', () => {
-        if (preview) return;
-        locale = button.getAttribute('data-locale');
-        store.set('ia-locale', locale);
-        const query = new URLSearchParams(window.location.search);
-        query.set('locale', locale);
-        window.history.replaceState(null, '', `${window.location.pathname}?${query}`);
-        show(locale);
-      });
-    }
-    for (const button of document.querySelectorAll('[data-size]')) {
-      button.addEventListener('click', () => {
-        const step = Number(button.getAttribute('data-size'));
-        size = setSize(step === 0 ? SIZES.indexOf(NORMAL_SIZE) : size + step);
-      });
-    }
+    let locale = askedLocale || window.InterActionsPage.savedLocale();
+    window.InterActionsPage.controls((picked) => {
+      if (preview) return;
+      locale = picked;
+      store.set('ia-locale', locale);
+      const query = new URLSearchParams(window.location.search);
+      query.set('locale', locale);
+      window.history.replaceState(null, '', `${window.location.pathname}?${query}`);
+      show(locale);
+    });
     if (preview) {
       // The admin panel (same origin) tells its preview frame when the draft changed.
       window.addEventListener('message', (event) => {

@@ -6,26 +6,7 @@
 'use strict';
 
 (function () {
-  const LOCALES = ['fr', 'de', 'lb', 'en'];
-  const DEFAULT_LOCALE = 'fr';
-  const SIZES = [0.875, 1, 1.125, 1.25, 1.375, 1.5];
-  const NORMAL_SIZE = 1;
-  const store = {
-    get(key) {
-      try {
-        return window.localStorage.getItem(key);
-      } catch {
-        return null;
-      }
-    },
-    set(key, value) {
-      try {
-        window.localStorage.setItem(key, value);
-      } catch {
-        // Private browsing: the choice lasts for this visit only.
-      }
-    },
-  };
+  const { store, element, entryHref } = window.InterActionsPage;
 
   const TEXT = {
     fr: {
@@ -116,14 +97,6 @@
 
   const byId = (id) => document.getElementById(id);
 
-  /** An element with text content only: API data never becomes markup. */
-  function element(name, text, attributes) {
-    const node = document.createElement(name);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, value);
-    return node;
-  }
-
   /** Marks an entry that came back in French because it has no translation. */
   function inLocaleOf(node, entryLocale, locale) {
     if (entryLocale && entryLocale !== locale) node.setAttribute('lang', entryLocale);
@@ -163,14 +136,6 @@
     }
     byId('projects-intro').textContent = organisation.neighbourhoodIntro || '';
     byId('services-intro').textContent = organisation.socialIntro || '';
-  }
-
-  /** The page of one entry (entry.html), built from parameters: a path on this site. */
-  function entryHref(type, slug, locale) {
-    const query = new URLSearchParams({ type });
-    if (slug) query.set('slug', slug);
-    query.set('locale', locale);
-    return `/entry.html?${query}`;
   }
 
   function entryItem(entry, locale, details) {
@@ -286,33 +251,12 @@
     }
   }
 
-  function setSize(index) {
-    const bounded = Math.max(0, Math.min(SIZES.length - 1, index));
-    document.documentElement.style.setProperty('--text-scale', String(SIZES[bounded]));
-    store.set('ia-text-size', String(SIZES[bounded]));
-    return bounded;
-  }
-
   function start() {
-    const saved = store.get('ia-locale');
-    let locale = LOCALES.includes(saved) ? saved : DEFAULT_LOCALE;
-    const savedSize = SIZES.indexOf(Number(store.get('ia-text-size')));
-    let size = setSize(savedSize >= 0 ? savedSize : SIZES.indexOf(NORMAL_SIZE));
-
-    for (const button of document.querySelectorAll('[data-locale]')) {
-      button.addEventListener('click', () => {
-        locale = button.getAttribute('data-locale');
-        store.set('ia-locale', locale);
-        show(locale);
-      });
-    }
-    for (const button of document.querySelectorAll('[data-size]')) {
-      button.addEventListener('click', () => {
-        const step = Number(button.getAttribute('data-size'));
-        size = setSize(step === 0 ? SIZES.indexOf(NORMAL_SIZE) : size + step);
-      });
-    }
-    show(locale);
+    window.InterActionsPage.controls((locale) => {
+      store.set('ia-locale', locale);
+      show(locale);
+    });
+    show(window.InterActionsPage.savedLocale());
   }
 
   start();

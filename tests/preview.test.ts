@@ -534,8 +534,11 @@ describe('the entry page', () => {
   });
 
   it('the history page links its entries to their pages: the timeline gives each a type and a slug', async () => {
+    // history.js links with entryHref, which public/page.js (loaded first) shares with entry.js.
     const history = await app.http().get('/history.js').expect(200);
-    expect(history.text).toContain('/entry.html?');
+    expect(history.text).toContain('entryHref(');
+    const shared = await app.http().get('/page.js').expect(200);
+    expect(shared.text).toContain('/entry.html?');
     const timeline = await app.http().get('/api/timeline').query({ locale: defaultLocale }).expect(200);
     const entries = (timeline.body.data as { type: string; slug: string | null }[]).filter(
       (entry) => entry.type !== 'organisation',
