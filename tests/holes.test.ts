@@ -14,6 +14,7 @@ import { entrySize, memoryBackend, redisBackend, type CacheBackend } from '../sr
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { freePort, spawnRedis } from './support/server-process';
 import { startStrapi, type TestApp } from './support/strapi';
+import { statementsDuring } from './support/sql';
 import { bearer, createApiUser, type ApiUser } from './support/users';
 
 const APP_DIR = path.resolve(__dirname, '..');
@@ -38,19 +39,6 @@ const ABUSIVE_QUERY = `{ ${Array.from(
   { length: 15 },
   (_, index) => `a${index}: sites { projects { funders { projects { funders { projects { title } } } } } }`,
 ).join(' ')} }`;
-
-/** The SQL statements the app runs while `work` runs. */
-async function statementsDuring(app: TestApp, work: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const listener = (query: { sql: string }) => statements.push(query.sql);
-  app.strapi.db.connection.client.on('query', listener);
-  try {
-    await work();
-  } finally {
-    app.strapi.db.connection.client.removeListener('query', listener);
-  }
-  return statements;
-}
 
 /** The cache backend the booted app uses: the compiled module Strapi loaded, not the source. */
 function backendOf(app: TestApp): CacheBackend {

@@ -3,6 +3,7 @@
  * statements per request must not grow with the page size or with the relations asked for.
  */
 import { startStrapi, type TestApp } from './support/strapi';
+import { statementsDuring } from './support/sql';
 
 let app: TestApp;
 
@@ -35,17 +36,7 @@ afterAll(async () => {
 });
 
 /** Runs `request` and returns the SQL statements the server sent meanwhile. */
-async function statementsOf(request: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const listener = (query: { sql: string }) => statements.push(query.sql);
-  app.strapi.db.connection.client.on('query', listener);
-  try {
-    await request();
-  } finally {
-    app.strapi.db.connection.client.off('query', listener);
-  }
-  return statements;
-}
+const statementsOf = (request: () => Promise<unknown>) => statementsDuring(app, request);
 
 const listProjects = (pageSize: number) => async () => {
   const response = await app

@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startStrapi, type TestApp } from './support/strapi';
+import { statementsDuring } from './support/sql';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dataset = require('../bench/dataset.js') as {
@@ -71,17 +72,7 @@ const large = new Map<string, number>();
 let inserted: { projects: number; sites: number; funders: number };
 
 /** Runs `request` and returns the SQL statements the server sent meanwhile. */
-async function statementsOf(request: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const listener = (query: { sql: string }) => statements.push(query.sql);
-  app.strapi.db.connection.client.on('query', listener);
-  try {
-    await request();
-  } finally {
-    app.strapi.db.connection.client.off('query', listener);
-  }
-  return statements;
-}
+const statementsOf = (request: () => Promise<unknown>) => statementsDuring(app, request);
 
 const get =
   (url: string, query: Record<string, unknown> = {}) =>
