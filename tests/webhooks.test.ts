@@ -478,7 +478,12 @@ describe('webhooks for partners (in-process server)', () => {
       { cwd: APP_DIR, env },
     );
     const id = /Subscription id: (\S+)/.exec(stdout)?.[1];
-    const secret = stdout.trim().split('\n').at(-1) as string;
+    const lines = stdout.trim().split('\n');
+    const secret = lines[lines.findIndex((line) => line.startsWith('Signing secret')) + 1];
+    // The secret is the last thing printed, and no stack trace follows it (the script sends no
+    // deliveries: WEBHOOK_WORKERS=false, so it has none to cut off when it exits).
+    expect(lines.at(-1)).toBe(secret);
+    expect(stdout).not.toMatch(/^\s+at /m);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     const stored = await app.strapi.db
       .query('api::webhook-subscription.webhook-subscription' as never)

@@ -287,6 +287,11 @@ export async function startQueue(strapi: Core.Strapi): Promise<void> {
   const runtime: Runtime = { boss, locks, settings, workers: [] };
   runtimes.set(strapi, runtime);
 
+  onChangesCommitted(strapi, (events) => onCommitted(strapi, events));
+  // A script's process (WEBHOOK_WORKERS=false) only queues: a worker there would take deliveries
+  // of the server's changes and be cut off mid-attempt when the script exits.
+  if (!settings.workers) return;
+
   for (let index = 0; index < settings.concurrency; index += 1) {
     runtime.workers.push(
       await boss.work<JobData>(DELIVER_QUEUE, { batchSize: 1, includeMetadata: true }, async (jobs) => {
@@ -303,7 +308,6 @@ export async function startQueue(strapi: Core.Strapi): Promise<void> {
     );
   }
   await boss.work(SWEEP_QUEUE, async () => sweep(strapi));
-  onChangesCommitted(strapi, (events) => onCommitted(strapi, events));
   // What was left behind by a stop or a crash.
   sweep(strapi).catch((error: Error) => strapi.log.error(`Webhooks: sweep failed: ${error.message}`));
 }

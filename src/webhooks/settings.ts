@@ -13,6 +13,11 @@ export interface WebhookSettings {
   retryDelaySeconds: number;
   /** Time limit of one delivery attempt (connection, request and answer). */
   timeoutSeconds: number;
+  /**
+   * Whether this process sends deliveries. The command-line scripts set WEBHOOK_WORKERS=false:
+   * they queue the deliveries their writes cause, and the server's workers send them.
+   */
+  workers: boolean;
 }
 
 export function webhookSettings(): WebhookSettings {
@@ -23,6 +28,7 @@ export function webhookSettings(): WebhookSettings {
     concurrency: bounded(env.int('WEBHOOK_CONCURRENCY', 5), 5, 100),
     retryDelaySeconds: bounded(env.int('WEBHOOK_RETRY_DELAY_SECONDS', 30), 30, 3600),
     timeoutSeconds: bounded(env.int('WEBHOOK_TIMEOUT_SECONDS', 10), 10, 60),
+    workers: env.bool('WEBHOOK_WORKERS', true),
   };
 }
 
