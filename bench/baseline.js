@@ -44,16 +44,28 @@ const GRAPHQL_SQL = page(
   (SELECT coalesce(json_agg(json_build_object('name', f.name, 'slug', f.slug) ORDER BY l.funder_ord), '[]')
    FROM projects_funders_lnk l JOIN funders f ON f.id = l.funder_id WHERE l.project_id = p.id) AS funders`,
 );
-const CSV_PROJECTS_SQL = `SELECT p.document_id, p.slug, p.title, p.locale, p.kind, p.founded_year, p.updated_at,
-  s.name AS s_name, s.commune AS s_commune, coalesce(fl.funders, '{}') AS funders
-  FROM projects p ${JOINS}
-  LEFT JOIN (SELECT l.project_id, array_agg(f.slug ORDER BY f.slug) AS funders
-             FROM projects_funders_lnk l JOIN funders f ON f.id = l.funder_id GROUP BY l.project_id) fl
-    ON fl.project_id = p.id
-  WHERE ${PUBLISHED}`;
-const CSV_SERVICES_SQL = `SELECT v.document_id, v.slug, v.name AS title, v.locale, v.theme AS kind, v.founded_year, v.updated_at,
-  (SELECT coalesce(array_agg(f.slug ORDER BY f.slug), '{}') FROM services_funders_lnk l JOIN funders f ON f.id = l.funder_id
-   WHERE l.service_id = v.id) AS funders FROM services v WHERE v.locale = $1 AND v.published_at IS NOT NULL`;
+// The listing's order: by type, founding year, slug and documentId (code points), funders by slug.
+const CSV_FUNDERS = (
+  link,
+  owner,
+  alias,
+) => `(SELECT json_agg(json_build_object('slug', f.slug, 'name', f.name)
+  ORDER BY f.slug COLLATE "C") FROM ${link} l JOIN funders f ON f.id = l.funder_id WHERE l.${owner} = ${alias}.id) AS funders`;
+const CSV_ORDER = (alias) =>
+  `ORDER BY ${alias}.founded_year, ${alias}.slug COLLATE "C", ${alias}.document_id COLLATE "C"`;
+const CSV_PROJECTS_SQL = `SELECT p.document_id, p.slug, p.title, p.locale, p.kind, p.founded_year, p.closed_year,
+  p.summary, p.inferred, p.updated_at, s.name AS s_name, s.slug AS s_slug, s.commune AS s_commune,
+  ${CSV_FUNDERS('projects_funders_lnk', 'project_id', 'p')}
+  FROM projects p ${JOINS} WHERE ${PUBLISHED} ${CSV_ORDER('p')}`;
+const CSV_SERVICES_SQL = `SELECT v.document_id, v.slug, v.name AS title, v.locale, v.theme AS kind, v.founded_year,
+  NULL AS closed_year, v.summary, v.inferred, v.updated_at, ${CSV_FUNDERS('services_funders_lnk', 'service_id', 'v')}
+  FROM services v WHERE v.locale = $1 AND v.published_at IS NOT NULL ${CSV_ORDER('v')}`;
+// The public page of an entry, from PUBLIC_URL as src/preview/index.ts builds it.
+const PUBLIC_ORIGIN = /^https?:\/\//.test(process.env.PUBLIC_URL ?? '')
+  ? process.env.PUBLIC_URL.replace(/\/+$/, '')
+  : '';
+const publicUrl = (type, slug, locale) =>
+  `${PUBLIC_ORIGIN}/entry.html?${new URLSearchParams({ type, slug, locale })}`;
 const { LISTING_COLUMNS: CSV_COLUMNS } = require(
   path.join(process.env.DIST, 'src', 'api', 'listing', 'services', 'listing'),
 );
@@ -138,26 +150,33 @@ async function csv(locale) {
     pool.query(CSV_PROJECTS_SQL, [locale]),
     pool.query(CSV_SERVICES_SQL, [locale]),
   ]);
-  const row = (type, labels, entry) => ({
-    type,
-    documentId: entry.document_id,
-    slug: entry.slug,
-    title: entry.title,
-    locale: entry.locale,
-    kind: entry.kind,
-    kindLabel: labelOf(labels, entry.kind, locale),
-    foundedYear: entry.founded_year,
-    site: entry.s_name ?? '',
-    commune: entry.s_commune ?? '',
-    funders: entry.funders.join(';'),
-    updatedAt: iso(entry.updated_at),
-  });
+  const row = (type, labels, entry) => {
+    const funders = entry.funders ?? [];
+    return {
+      type,
+      documentId: entry.document_id,
+      slug: entry.slug,
+      title: entry.title,
+      locale: entry.locale,
+      kind: entry.kind,
+      kindLabel: labelOf(labels, entry.kind, locale),
+      foundedYear: entry.founded_year,
+      site: entry.s_name ?? '',
+      commune: entry.s_commune ?? '',
+      funders: funders.map((funder) => funder.slug).join(';'),
+      updatedAt: iso(entry.updated_at),
+      closedYear: entry.closed_year ?? '',
+      siteSlug: entry.s_slug ?? '',
+      funderNames: funders.map((funder) => funder.name).join(';'),
+      summary: entry.summary ?? '',
+      publicUrl: publicUrl(type, entry.slug, entry.locale),
+      inferred: String(Boolean(entry.inferred?.trim())),
+    };
+  };
   const rows = [
     ...projects.rows.map((entry) => row('project', PROJECT_KINDS, entry)),
     ...services.rows.map((entry) => row('service', SERVICE_THEMES, entry)),
   ];
-  const order = (entry) => [entry.type, String(entry.foundedYear), entry.slug].join('\u0000');
-  rows.sort((a, b) => order(a).localeCompare(order(b)));
   return stringify(
     rows.map((entry) => CSV_COLUMNS.map((column) => entry[column])),
     { header: true, columns: CSV_COLUMNS, record_delimiter: 'windows' },

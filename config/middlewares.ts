@@ -44,7 +44,14 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     },
     // Security headers on every answer, the cached ones included.
     'strapi::security',
-    { name: 'strapi::cors', config: { origin: contentApiOnly(corsOrigins) } },
+    // Browser apps may read the validator, the download name and the date of the data (issue 18).
+    {
+      name: 'strapi::cors',
+      config: {
+        origin: contentApiOnly(corsOrigins),
+        expose: ['ETag', 'Content-Disposition', 'Last-Modified'],
+      },
+    },
     // No strapi::poweredBy: responses do not name the stack (X-Powered-By).
     // Before the body is parsed or a password checked: an attempt over budget costs nothing.
     {

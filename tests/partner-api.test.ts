@@ -136,34 +136,39 @@ describe('listings for partners', () => {
     const body = await get('/api/listings/projects');
     expect(body.meta.pagination.total).toBe(34);
     expect(body.data.filter((row: { type: string }) => row.type === 'service')).toHaveLength(5);
-    expect(body.data).toContainEqual({
-      type: 'project',
-      documentId: expect.any(String),
-      slug: 'maison-des-jeunes-river-clausen',
-      title: 'Maison des jeunes River Clausen',
-      locale: 'fr',
-      kind: 'youth-house',
-      kindLabel: 'Maison des jeunes',
-      foundedYear: 1989,
-      site: 'Luxembourg – Clausen',
-      commune: 'Luxembourg',
-      funders: ['commune-luxembourg'],
-      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-    });
-    expect(body.data).toContainEqual({
-      type: 'service',
-      documentId: expect.any(String),
-      slug: 'act',
-      title: 'ACT – Accompagnement et Coaching pour le Travail',
-      locale: 'fr',
-      kind: 'job-coaching',
-      kindLabel: 'Accompagnement et coaching pour le travail',
-      foundedYear: 1986,
-      site: '',
-      commune: '',
-      funders: [],
-      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-    });
+    // Columns added later (issue 18) are checked in tests/listing-formats.test.ts.
+    expect(body.data).toContainEqual(
+      expect.objectContaining({
+        type: 'project',
+        documentId: expect.any(String),
+        slug: 'maison-des-jeunes-river-clausen',
+        title: 'Maison des jeunes River Clausen',
+        locale: 'fr',
+        kind: 'youth-house',
+        kindLabel: 'Maison des jeunes',
+        foundedYear: 1989,
+        site: 'Luxembourg – Clausen',
+        commune: 'Luxembourg',
+        funders: ['commune-luxembourg'],
+        updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
+    );
+    expect(body.data).toContainEqual(
+      expect.objectContaining({
+        type: 'service',
+        documentId: expect.any(String),
+        slug: 'act',
+        title: 'ACT – Accompagnement et Coaching pour le Travail',
+        locale: 'fr',
+        kind: 'job-coaching',
+        kindLabel: 'Accompagnement et coaching pour le travail',
+        foundedYear: 1986,
+        site: '',
+        commune: '',
+        funders: [],
+        updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
+    );
     expect(body.meta.links).toMatchObject({ next: null, prev: null });
   });
 
@@ -208,8 +213,8 @@ describe('listings for partners', () => {
   it('serves RFC 4180 CSV with a header row, as an attachment', async () => {
     const response = await app.http().get('/api/listings/projects.csv').query({ locale: 'en' }).expect(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(response.headers['content-disposition']).toBe(
-      'attachment; filename="inter-actions-projects-en.csv"',
+    expect(response.headers['content-disposition']).toMatch(
+      /^attachment; filename="inter-actions-projects-en-\d{4}-\d\d-\d\d\.csv"$/,
     );
     expect(response.text).toContain('\r\n');
     const rows: Record<string, string>[] = parse(response.text, { columns: true });

@@ -21,6 +21,8 @@ export interface CachedResponse {
   body: string;
   /** Content-Disposition, for the CSV listing. */
   disposition?: string;
+  /** Last-Modified, for the listings. */
+  lastModified?: string;
 }
 
 export interface CacheLookup {

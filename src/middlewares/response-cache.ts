@@ -16,6 +16,7 @@
  * other readers asked for lately, so it is sent only with RESPONSE_CACHE_DEBUG_HEADER=true
  * (tests, diagnosis), never by default.
  */
+import { PassThrough, finished, type Readable } from 'node:stream';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { cacheOf, type CacheConfig } from '../cache';
@@ -28,6 +29,7 @@ function serve(ctx: Context, entry: CachedResponse) {
   ctx.status = 200;
   ctx.type = entry.type;
   if (entry.disposition) ctx.set('Content-Disposition', entry.disposition);
+  if (entry.lastModified) ctx.set('Last-Modified', entry.lastModified);
   ctx.body = entry.body;
 }
 
@@ -40,12 +42,47 @@ function cacheable(ctx: Context): CachedResponse | undefined {
     ctx.type = ctx.type || 'application/json';
     ctx.body = JSON.stringify(ctx.body);
   }
-  const disposition = ctx.response.get('Content-Disposition') || undefined;
-  return { type: ctx.type, body: ctx.body as string, disposition };
+  return { type: ctx.type, body: ctx.body as string, ...headersOf(ctx) };
+}
+
+const headersOf = (ctx: Context) => ({
+  disposition: ctx.response.get('Content-Disposition') || undefined,
+  lastModified: ctx.response.get('Last-Modified') || undefined,
+});
+
+/**
+ * A text stream the controller allows to be cached (the CSV listing, ctx.state.teeToCache): it
+ * is sent as it comes and copied on the way; `done` gets the whole answer once the stream has
+ * ended, or undefined if it failed or grew over `limit` bytes.
+ */
+function tee(ctx: Context, limit: number, done: (entry: CachedResponse | undefined) => void): boolean {
+  const body = ctx.body as Readable | undefined;
+  if (!ctx.state.teeToCache || ctx.status !== 200 || typeof body?.pipe !== 'function') return false;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const copy = new PassThrough();
+  copy.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  });
+  const { type } = ctx;
+  const headers = headersOf(ctx);
+  finished(copy, (error) =>
+    done(
+      error || size > limit ? undefined : { type, body: Buffer.concat(chunks).toString('utf8'), ...headers },
+    ),
+  );
+  ctx.body = body.pipe(copy);
+  body.on('error', (error) => copy.destroy(error));
+  // A client that goes away stops the reading of rows too.
+  copy.on('close', () => {
+    if (!body.readableEnded) body.destroy();
+  });
+  return true;
 }
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
-  const { responses: enabled, debugHeader } = strapi.config.get<CacheConfig>('cache');
+  const { responses: enabled, debugHeader, maxBytes } = strapi.config.get<CacheConfig>('cache');
   const inFlight = new Map<string, Promise<CachedResponse | undefined>>();
   const tell = (ctx: Context, how: 'HIT' | 'SHARED' | 'MISS') => {
     ctx.state.cache = how; // for the request log and the metrics (global::request-log)
@@ -79,8 +116,21 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
     let done: (entry: CachedResponse | undefined) => void = () => {};
     inFlight.set(flight, new Promise((resolve) => (done = resolve)));
     let entry: CachedResponse | undefined;
+    let streaming = false;
     try {
       await next();
+      // A streamed answer is stored, and shared, once it has been sent whole; it is as fresh as
+      // any: stored under the generation read before the controllers ran.
+      streaming = tee(ctx, maxBytes / 4, (whole) => {
+        const stored = whole ? cache.store(key, found.generation, whole) : Promise.resolve();
+        void stored
+          .catch(() => undefined)
+          .finally(() => {
+            inFlight.delete(flight);
+            done(whole);
+          });
+      });
+      if (streaming) return tell(ctx, 'MISS');
       entry = cacheable(ctx);
       if (entry) {
         tell(ctx, 'MISS');
@@ -88,8 +138,10 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
         await cache.store(key, found.generation, entry);
       }
     } finally {
-      inFlight.delete(flight);
-      done(entry);
+      if (!streaming) {
+        inFlight.delete(flight);
+        done(entry);
+      }
     }
   };
 };
