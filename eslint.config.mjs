@@ -12,6 +12,8 @@ export default tseslint.config(
       '.tmp/',
       '.strapi/',
       'types/generated/',
+      // Written by tests/typed-client.test.ts from the served OpenAPI document.
+      'tests/typed-client/generated/',
       'public/',
     ],
   },

@@ -13,28 +13,25 @@ import { listingRow } from '../api/listing/services/listing';
 import { TIMELINE_SHAPES } from '../api/timeline/services/timeline';
 import { CHANGE_ACTIONS, CHANGE_TYPES, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../changes';
 import { CONTENT_API_ROLES } from '../permissions/table';
+import { SEARCH_TYPES } from '../search';
+import { MAX_PAGE_SIZE as SEARCH_MAX_PAGE_SIZE, MAX_QUERY_LENGTH } from '../search/query';
+import { dataLicense } from '../utils/data-license';
 import { jsonSchemas } from '../utils/shapes';
 import { PROJECT_KINDS, SERVICE_THEMES } from '../vocabulary/labels';
-
-type Schema = Record<string, unknown>;
-interface Attribute {
-  type: string;
-  required?: boolean;
-  enum?: string[];
-  relation?: string;
-  target?: string;
-  component?: string;
-  repeatable?: boolean;
-  multiple?: boolean;
-  private?: boolean;
-}
-
-type Model = {
-  uid: string;
-  kind: string;
-  info: { singularName: string; pluralName: string };
-  attributes: Record<string, Attribute>;
-};
+import {
+  FILTER_SCHEMAS,
+  componentSchema,
+  entrySchemas,
+  fieldsParameterSchema,
+  filtersSchema,
+  nullable,
+  pascal,
+  populateParameterSchema,
+  ref,
+  type Attribute,
+  type Model,
+  type Schema,
+} from './entries';
 
 /**
  * The content types the document describes: those of the app (api::) whose `find` the public
@@ -46,67 +43,6 @@ export function publicModels(strapi: Core.Strapi): Model[] {
   return (Object.values(strapi.contentTypes) as unknown as Model[]).filter(
     (model) => model.uid.startsWith('api::') && reads.has(`${model.uid}.find`),
   );
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
-const pascal = (name: string) =>
-  name.replace(/(^|[-_.])(\w)/g, (_, __, letter: string) => letter.toUpperCase());
-
-const SCALARS: Record<string, Schema> = {
-  string: { type: 'string' },
-  text: { type: 'string' },
-  richtext: { type: 'string' },
-  uid: { type: 'string' },
-  email: { type: 'string' },
-  password: { type: 'string' },
-  integer: { type: 'integer' },
-  biginteger: { type: 'string' },
-  float: { type: 'number' },
-  decimal: { type: 'number' },
-  boolean: { type: 'boolean' },
-  date: { type: 'string', format: 'date' },
-  time: { type: 'string' },
-  datetime: { type: 'string', format: 'date-time' },
-  timestamp: { type: 'string', format: 'date-time' },
-  json: {},
-  blocks: { type: 'array' },
-};
-
-/** A related entry as a populate returns it: identifiers always, the rest as the populate chose. */
-const RELATED: Schema = {
-  type: 'object',
-  required: ['id', 'documentId'],
-  properties: { id: { type: 'integer' }, documentId: { type: 'string' } },
-};
-
-function attributeSchema(attribute: Attribute): Schema | undefined {
-  if (attribute.private) return undefined;
-  if (attribute.type === 'enumeration') return nullable({ type: 'string', enum: attribute.enum });
-  if (attribute.type === 'relation') {
-    if (attribute.target?.startsWith('admin::')) return undefined;
-    const many = /ToMany$/.test(attribute.relation ?? '');
-    return many ? { type: 'array', items: ref('RelatedEntry') } : nullable(ref('RelatedEntry'));
-  }
-  if (attribute.type === 'component') {
-    const component = ref(pascal(attribute.component ?? ''));
-    return attribute.repeatable ? { type: 'array', items: component } : nullable(component);
-  }
-  if (attribute.type === 'media') {
-    return attribute.multiple ? { type: 'array', items: ref('Media') } : nullable(ref('Media'));
-  }
-  const scalar = SCALARS[attribute.type];
-  return scalar && nullable(scalar);
-}
-
-function objectSchema(attributes: Record<string, Attribute>, base: Record<string, Schema>): Schema {
-  const properties: Record<string, Schema> = { ...base };
-  for (const [name, attribute] of Object.entries(attributes)) {
-    if (name === 'localizations' || name === 'createdBy' || name === 'updatedBy') continue;
-    const schema = attributeSchema(attribute);
-    if (schema) properties[name] = schema;
-  }
-  return { type: 'object', required: Object.keys(base), properties };
 }
 
 const queryParameter = (name: string, schema: Schema, description: string, style?: 'deepObject') => ({
@@ -126,22 +62,36 @@ const localeParameter = (locales: string[]) =>
     `Language of the answer (default ${DEFAULT_LOCALE}); entries missing in it come in ${DEFAULT_LOCALE}.`,
   );
 
-/** The parameters of a collection's list, after `locale`. */
-const COLLECTION_QUERY = [
+/** The parameters of a collection's list, after `locale`, typed by its model (src/openapi/entries.ts). */
+const collectionQuery = (model: Model, load: (uid: string) => Model | undefined) => [
   queryParameter(
     'filters',
-    { type: 'object' },
-    'Strapi filters, e.g. filters[kind][$eq]=youth-house',
+    ref(`${pascal(model.info.singularName)}Filters`),
+    'Strapi filters, e.g. filters[kind][$eq]=youth-house or filters[site][commune][$eq]=Mersch',
     'deepObject',
   ),
   queryParameter('sort', { type: 'string' }, 'e.g. foundedYear:desc'),
-  queryParameter('fields', { type: 'array', items: { type: 'string' } }, 'Fields to return'),
-  queryParameter('populate', { type: 'string' }, 'One level: a direct relation, component or media field'),
+  ...entryQuery(model, load),
   queryParameter('pagination[page]', { type: 'integer', minimum: 1 }, 'Page, from 1'),
   queryParameter(
     'pagination[pageSize]',
     { type: 'integer', minimum: 1, maximum: 100 },
     'Entries per page (25 by default, 100 at most)',
+  ),
+];
+
+/** `fields` and `populate`, which a single entry's route takes too. */
+const entryQuery = (model: Model, load: (uid: string) => Model | undefined) => [
+  queryParameter(
+    'fields',
+    fieldsParameterSchema(model),
+    "Only these of the entry's own fields (the documented shape assumes all of them)",
+  ),
+  queryParameter(
+    'populate',
+    populateParameterSchema(model, load),
+    'One level: a direct relation, component or media field (replaces the default populate)',
+    'deepObject',
   ),
 ];
 
@@ -199,14 +149,39 @@ const ANSWER_SCHEMAS = jsonSchemas(
   (name) => ref(name).$ref,
 ) as Record<string, Schema>;
 
+/** PUBLIC_URL (server.url) without its trailing slash, or '' when it is unset or relative. */
+function publicOrigin(strapi: Core.Strapi): string {
+  const url = strapi.config.get<string>('server.url', '');
+  return /^https?:\/\//.test(url) ? url.replace(/\/+$/, '') : '';
+}
+
+/**
+ * The reference's opening text. Terms of use: no terms page is published, so the terms are the
+ * data licence plus the paragraph below (termsOfService, a URL, is left out rather than invented).
+ */
+const describeApi = (licenseName: string, licenseUrl: string) =>
+  [
+    'Read access to the content of Inter-Actions asbl, a Luxembourg non-profit founded in 1979: anonymous for published content, or with a read-only API token issued to partners.',
+    '## Identifiers',
+    'Every entry has a `documentId`: the stable key to store, the same across versions and locales. The numeric `id` is the row of one version and changes when staff republish the entry: do not store it. A `slug` is a readable key for URLs that staff can edit: look entries up by slug, keep them by documentId. Changes to what you keep are in the change feed (`/changes`).',
+    '## Populated relations',
+    "Each route returns the relations its schema marks *Populated by default* (e.g. a project's site and its funders' name and slug); `populate` replaces that default with the fields it names, one level deep. `fields` narrows the entry to the fields named (the schemas describe the answer without it).",
+    '## Query parameters',
+    '`filters` and `populate` are deep objects: `filters[site][commune][$eq]=Mersch`, `filters[foundedYear][$gte]=2000`, `filters[kind][$in][0]=youth-house`, `populate[funders][fields][0]=name`. Generated clients need a serializer that writes nested objects this way (the README has one for openapi-fetch).',
+    '## Terms of use',
+    `The data is published under ${licenseName} (${licenseUrl}): reuse it with attribution to Inter-Actions asbl. The API is read-only; sync through the change feed rather than re-reading everything.`,
+  ].join('\n\n');
+
 /** The document, with `locales` (the i18n plugin's codes) as the values of every `locale`. */
 export function buildOpenApiDocument(strapi: Core.Strapi, locales: string[]): Schema {
   const LOCALE = localeParameter(locales);
-  const COLLECTION_PARAMETERS = [LOCALE, ...COLLECTION_QUERY];
+  const load = (uid: string) =>
+    (strapi.contentTypes[uid as keyof typeof strapi.contentTypes] ??
+      strapi.components[uid as keyof typeof strapi.components]) as unknown as Model | undefined;
   const LISTING_PARAMETERS = [LOCALE, ...LISTING_FILTERS];
   const schemas: Record<string, Schema> = {
     ...ANSWER_SCHEMAS,
-    RelatedEntry: RELATED,
+    ...FILTER_SCHEMAS,
     Media: {
       type: 'object',
       required: ['id', 'url'],
@@ -232,24 +207,30 @@ export function buildOpenApiDocument(strapi: Core.Strapi, locales: string[]): Sc
     },
   };
   for (const [uid, component] of Object.entries(strapi.components)) {
-    schemas[pascal(uid)] = objectSchema(component.attributes as Record<string, Attribute>, {
-      id: { type: 'integer' },
-    });
+    schemas[pascal(uid)] = componentSchema(component.attributes as Record<string, Attribute>);
   }
 
   const paths: Record<string, unknown> = {};
-  for (const model of publicModels(strapi)) {
+  const models = publicModels(strapi);
+  const described = new Set(models.map((model) => model.uid));
+  for (const model of models) {
     const name = model.info.singularName;
     const schemaName = pascal(name);
-    schemas[schemaName] = objectSchema(model.attributes, {
-      id: { type: 'integer' },
-      documentId: { type: 'string' },
+    Object.assign(schemas, entrySchemas(model, load, described), {
+      [`${schemaName}Filters`]: filtersSchema(model, described),
     });
     const plural = model.info.pluralName;
+    const documentId = {
+      name: 'documentId',
+      in: 'path',
+      required: true,
+      description: 'The stable key of the entry (not its numeric id, which changes on republish)',
+      schema: { type: 'string' },
+    };
     if (model.kind === 'singleType') {
       paths[`/${name}`] = read(
         `The ${name}`,
-        [LOCALE],
+        [LOCALE, ...entryQuery(model, load)],
         json({
           type: 'object',
           required: ['data'],
@@ -260,22 +241,19 @@ export function buildOpenApiDocument(strapi: Core.Strapi, locales: string[]): Sc
     }
     paths[`/${plural}`] = read(
       `List ${plural} (published)`,
-      COLLECTION_PARAMETERS,
+      [LOCALE, ...collectionQuery(model, load)],
       json({
         type: 'object',
         required: ['data', 'meta'],
         properties: {
           data: { type: 'array', items: ref(schemaName) },
-          meta: { type: 'object', properties: { pagination: ref('Pagination') } },
+          meta: { type: 'object', required: ['pagination'], properties: { pagination: ref('Pagination') } },
         },
       }),
     );
     paths[`/${plural}/{documentId}`] = read(
       `One ${name} by documentId`,
-      [
-        { name: 'documentId', in: 'path', required: true, schema: { type: 'string' } },
-        ...COLLECTION_PARAMETERS.slice(0, 1),
-      ],
+      [documentId, LOCALE, ...entryQuery(model, load)],
       json({
         type: 'object',
         required: ['data'],
@@ -317,11 +295,29 @@ export function buildOpenApiDocument(strapi: Core.Strapi, locales: string[]): Sc
     }),
   );
   paths['/listings/projects.csv'] = read(
-    'The same rows as CSV (RFC 4180, UTF-8, header row), all of them',
+    'The same rows as CSV, all of them, streamed: RFC 4180 (UTF-8, `,`, CRLF, header row) by ' +
+      'default; `dialect=excel` for Excel in fr/de/lb locales (UTF-8 with BOM, `;`, CRLF, ' +
+      'dates as `YYYY-MM-DD HH:MM:SS` in Luxembourg time)',
+    [
+      ...LISTING_PARAMETERS,
+      queryParameter('dialect', { type: 'string', enum: ['rfc4180', 'excel'] }, 'rfc4180 (default) or excel'),
+    ],
+    {
+      description: 'CSV attachment, named inter-actions-projects-<locale>-<date of the newest row>.csv',
+      content: { 'text/csv': { schema: { type: 'string' } } },
+    },
+  );
+  paths['/listings/projects.xlsx'] = read(
+    'The same rows as an Excel workbook, all of them, streamed; a second sheet describes the ' +
+      'columns in the requested locale',
     LISTING_PARAMETERS,
     {
-      description: 'CSV attachment',
-      content: { 'text/csv': { schema: { type: 'string' } } },
+      description: 'XLSX attachment, named inter-actions-projects-<locale>-<date of the newest row>.xlsx',
+      content: {
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+          schema: { type: 'string', format: 'binary' },
+        },
+      },
     },
   );
   paths['/timeline'] = read(
@@ -411,15 +407,112 @@ export function buildOpenApiDocument(strapi: Core.Strapi, locales: string[]): Sc
     }),
   );
 
+  // Search (src/search): published entries, best first.
+  paths['/search'] = read(
+    'Full-text search of published projects, services, enterprises, sites and funders, best first',
+    [
+      {
+        ...queryParameter(
+          'q',
+          { type: 'string', minLength: 1, maxLength: MAX_QUERY_LENGTH },
+          'What the visitor typed: words, never query syntax (operators and punctuation are text)',
+        ),
+        required: true,
+        example: 'maison des jeunes',
+      },
+      LOCALE,
+      queryParameter(
+        'types',
+        { type: 'string', pattern: `^(${SEARCH_TYPES.join('|')})(,(${SEARCH_TYPES.join('|')}))*$` },
+        `Comma-separated types among ${SEARCH_TYPES.join(', ')} (default: all)`,
+      ),
+      queryParameter('page', { type: 'integer', minimum: 1 }, 'Page number (1 by default)'),
+      queryParameter(
+        'pageSize',
+        { type: 'integer', minimum: 1, maximum: SEARCH_MAX_PAGE_SIZE },
+        `Results per page (10 by default, at most ${SEARCH_MAX_PAGE_SIZE})`,
+      ),
+    ],
+    json({
+      type: 'object',
+      required: ['data', 'meta'],
+      properties: {
+        data: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['type', 'documentId', 'slug', 'title', 'snippet', 'score', 'locale'],
+            properties: {
+              type: { type: 'string', enum: [...SEARCH_TYPES] },
+              documentId: { type: 'string' },
+              slug: { type: ['string', 'null'] },
+              title: { type: 'string' },
+              snippet: {
+                type: 'string',
+                description:
+                  'Plain text, matched words between [[ and ]]: HTML-escape it, then replace the markers',
+              },
+              score: { type: 'number' },
+              locale: {
+                type: 'string',
+                description: 'The locale of the text found (French when none in the one asked)',
+              },
+              site: {
+                type: 'object',
+                required: ['slug', 'name'],
+                properties: { slug: { type: 'string' }, name: { type: 'string' } },
+              },
+            },
+          },
+        },
+        meta: {
+          type: 'object',
+          required: ['pagination', 'query'],
+          properties: {
+            pagination: ref('Pagination'),
+            query: {
+              type: 'object',
+              required: ['q', 'locale', 'types'],
+              properties: {
+                q: { type: 'string' },
+                locale: { type: 'string' },
+                types: { type: 'array', items: { type: 'string', enum: [...SEARCH_TYPES] } },
+              },
+            },
+          },
+        },
+      },
+    }),
+  );
+  // The DCAT-AP catalogue (src/catalog) for open-data portals; Turtle and RDF/XML on request.
+  paths['/catalog'] = read(
+    'The DCAT-AP 3.0 catalogue of the open data (datasets, distributions, the API), for data.public.lu',
+    [],
+    {
+      description: 'The catalogue, by content negotiation (Accept): JSON-LD by default',
+      content: {
+        'application/ld+json': { schema: { type: 'object', required: ['@context'] } },
+        'text/turtle': { schema: { type: 'string' } },
+        'application/rdf+xml': { schema: { type: 'string' } },
+      },
+    },
+    { '406': json(ref('Error'), 'None of the offered types (JSON-LD, Turtle, RDF/XML) is acceptable') },
+  );
+
+  const origin = publicOrigin(strapi);
+  const license = dataLicense();
   return {
     openapi: '3.1.0',
     info: {
       title: 'Inter-Actions public API',
       version: '1.0.0',
-      description:
-        'Read access to the content of Inter-Actions asbl: anonymous for published content, or with a read-only API token issued to partners.',
+      description: describeApi(license.name, license.url),
+      // The association's only published facts are its name and its history page (served here):
+      // no e-mail address is given because none is published.
+      contact: { name: 'Inter-Actions asbl', ...(origin ? { url: `${origin}/` } : {}) },
+      license: { name: license.name, url: license.url },
     },
-    servers: [{ url: '/api' }],
+    servers: [{ url: `${origin}/api`, description: origin ? 'This server' : 'This server (relative)' }],
     paths,
     components: {
       schemas,

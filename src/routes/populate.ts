@@ -94,7 +94,14 @@ export function assertSortShape(
   }
 }
 
+/**
+ * Each type's pinned default, as its router stated it: the OpenAPI document (src/openapi) reads it
+ * to describe the populated shape every route returns, so that the two cannot differ.
+ */
+export const PINNED_POPULATE = new Map<string, PopulateDefault>();
+
 export function pinPopulate(uid: UID.ContentType, defaults: PopulateDefault = {}) {
+  PINNED_POPULATE.set(uid, defaults);
   let allowed: Set<string> | undefined;
   return async (ctx: Context, next: Next) => {
     const model = strapi.getModel(uid) as Model;
