@@ -4,6 +4,8 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { Core } from '@strapi/strapi';
 import type { ValidationContext, GraphQLError } from 'graphql';
 import { formatGraphqlError } from '../src/graphql/format-error';
+import { graphiqlLandingPage } from '../src/graphql/ide';
+import { schemaDocumentPlugin } from '../src/graphql/schema-document';
 import { prototypeKeysPlugin } from '../src/middlewares/body-guard';
 
 const MB = 1024 * 1024;
@@ -75,8 +77,9 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
     config: {
       endpoint: '/graphql',
       shadowCRUD: true,
-      // The sandbox is a development aid; production serves the endpoint alone.
-      landingPage: env('NODE_ENV') !== 'production',
+      // GraphiQL from this server (src/graphql/ide.ts), a development aid like introspection;
+      // production serves the endpoint and /graphql/schema.graphql alone.
+      landingPage: env('NODE_ENV') !== 'production' ? graphiqlLandingPage : false,
       depthLimit: GRAPHQL_DEPTH_LIMIT,
       amountLimit: 100,
       defaultLimit: 25,
@@ -94,7 +97,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         // (a fifth of a GraphQL list's CPU time), only to send `no-store`: the schema has no
         // cache hints. global::http-cache sends that header instead.
         // prototypeKeysPlugin: `constructor` and the like refused in variables, as in any body.
-        plugins: [ApolloServerPluginCacheControlDisabled(), prototypeKeysPlugin],
+        // schemaDocumentPlugin: the served schema as SDL (src/graphql/schema-document.ts).
+        plugins: [ApolloServerPluginCacheControlDisabled(), prototypeKeysPlugin, schemaDocumentPlugin],
         validationRules: [
           maxAliasesRule({ n: 15, ...REPORT }),
           // What one request may cost, counted from its text: 1 per scalar field, 2 per object

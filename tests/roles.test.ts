@@ -36,14 +36,8 @@ const newEntry = (plural: string, suffix: string): Record<string, unknown> =>
     funders: { name: `F ${suffix}`, slug: `f-${suffix}`, kind: 'foundation' },
   })[plural] as Record<string, unknown>;
 
-/** GraphQL input: enumeration values are spelled with underscores there. */
-const graphqlInput = (data: Record<string, unknown>) =>
-  Object.fromEntries(
-    Object.entries(data).map(([key, value]) => [
-      key,
-      typeof value === 'string' ? value.replace(/-/g, '_') : value,
-    ]),
-  );
+/** GraphQL input: the same keys as REST, enumeration values included (src/graphql/enums.ts). */
+const graphqlInput = (data: Record<string, unknown>) => data;
 
 const firstDocumentId = async (plural: string) =>
   (await app.http().get(`/api/${plural}`).query({ sort: 'id' }).expect(200)).body.data[0]

@@ -532,5 +532,5 @@ export function graphqlTextSelection(type: ContentTypeInfo, extra: string[] = []
   return ['documentId', ...(type.localized ? ['locale'] : []), ...extra, ...plain, ...components].join(' ');
 }
 
-/** GraphQL enumeration values are the keys with `-` turned into `_`. */
-export const graphqlEnum = (value: string): string => value.replace(/-/g, '_');
+/** GraphQL takes the enumeration keys as REST does (src/graphql/enums.ts): unchanged. */
+export const graphqlEnum = (value: string): string => value;
