@@ -403,11 +403,16 @@
       ]);
       if (request !== current) return; // a later choice of language won
       if (!entry) {
+        window.InterActionsStructuredData.show(null);
         byId('entry').hidden = true;
         status.textContent = text.notFound;
         return;
       }
       render(entry, vocabulary.data || {}, locale);
+      // schema.org JSON-LD of the entry (structured-data.js).
+      window.InterActionsStructuredData.show(
+        window.InterActionsStructuredData.fromEntry(type, entry, locale),
+      );
       status.textContent = '';
       status.hidden = true;
     } catch (error) {

@@ -242,6 +242,8 @@
         (entry) => [entry.legalForm, ...(entry.sectors || [])],
       );
       renderFunders(organisation ? organisation.funders : [], vocabulary.data.funderKinds || []);
+      const structured = window.InterActionsStructuredData; // schema.org JSON-LD (structured-data.js)
+      structured.show(structured.fromTimeline(timeline, locale));
       for (const id of ['introduction', 'projects', 'services', 'enterprises', 'funders'])
         byId(id).hidden = false;
       status.textContent = '';
