@@ -87,6 +87,8 @@ const S2 = `/api/projects?filters[slug][$eq]=project-${PROJECTS > 1234 ? 1234 : 
 const S3_QUERY =
   '{ projects(pagination: { pageSize: 25 }) { documentId title slug foundedYear site { name slug } funders { name slug } } }';
 const S4 = '/api/listings/projects.csv';
+// Search (issue 17): three words, over every project's title, site name and summary.
+const S8 = `/api/search?q=${encodeURIComponent('quartier projet 1234')}&locale=fr`;
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -349,8 +351,10 @@ async function main() {
       );
       return writes.stop();
     };
+    // Search (src/search): target p50 ≤ 1.5 × S1's p50 in the same run (no baseline of its own).
+    await measure('S8', 'search, a three-word query', uncached.base, { id: 'S8', path: S8 });
     const uncachedWrites = await underWrites('S6', 'S1', uncached.base);
-    await finish(uncached, ['S1', 'S2', 'S3', 'S4', 'S6']);
+    await finish(uncached, ['S1', 'S2', 'S3', 'S4', 'S8', 'S6']);
 
     // What the fast path (src/fast-path) buys: S1 and S3 with every patch off.
     const plain = await startStrapi('strapi (FAST_PATH=off)', { RESPONSE_CACHE: 'false', FAST_PATH: 'off' });
@@ -436,7 +440,8 @@ function report(rows, facts, writes, memories) {
     '',
     `Targets: S1 ≥ 0.30 of its baseline (${ratio(byId.S1)}), S5 ≥ 0.80 (${ratio(byId.S5)}), ` +
       `S7 and S7l (read-only token) ≥ 0.80 (${ratio(byId.S7)}, ${ratio(byId.S7l)}), ` +
-      `S3 p50 ≤ 1.3 × S1 p50 (${(byId.S3.p50 / byId.S1.p50).toFixed(2)} ×).`,
+      `S3 p50 ≤ 1.3 × S1 p50 (${(byId.S3.p50 / byId.S1.p50).toFixed(2)} ×), ` +
+      `search S8 p50 ≤ 1.5 × S1 p50 (${(byId.S8.p50 / byId.S1.p50).toFixed(2)} ×).`,
     `Fast path: S1 ${byId.S1.rps.toFixed(0)} req/s on, ${byId.S1off.rps.toFixed(0)} off ` +
       `(${(byId.S1.rps / byId.S1off.rps).toFixed(2)} ×); S3 ${byId.S3.rps.toFixed(0)} on, ${byId.S3off.rps.toFixed(0)} off ` +
       `(${(byId.S3.rps / byId.S3off.rps).toFixed(2)} ×).`,

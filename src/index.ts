@@ -8,8 +8,13 @@ import { applyRegistrationSetting } from './bootstrap/registration';
 import { cacheOf, registerCache } from './cache';
 import { registerFastPath } from './fast-path';
 import { registerChangesQuery } from './graphql/changes';
+import { registerSearchQuery } from './graphql/search';
+import { registerEnumSpelling } from './graphql/enums';
+import { registerGraphqlIde } from './graphql/ide';
+import { registerSchemaDocument } from './graphql/schema-document';
 import { registerTimelineQuery } from './graphql/timeline';
 import { localeFallback } from './i18n/fallback';
+import { registerApiReference } from './openapi/reference';
 import { registerOps, stopOps } from './ops';
 import { applyAdminRoles, applyContentApiPermissions } from './permissions/apply';
 import { applyAdminViews } from './admin-views';
@@ -17,6 +22,7 @@ import { publicationRules } from './permissions/publication';
 import { adminWriteRules } from './security/admin-writes';
 import { publishedOnlyForReaders } from './security/published-only';
 import { assertReadOnlyTokensLimited, limitReadOnlyTokens } from './security/read-only-tokens';
+import { bootstrapSearch, registerSearch } from './search';
 import { seedIfEmpty } from './seed';
 import { documentRules } from './validation/document-rules';
 import { registerWebhooks, startWebhooks, stopWebhooks } from './webhooks';
@@ -38,6 +44,8 @@ export default {
     strapi.documents.use(localeFallback(strapi));
     // The change feed records what a write changed of the published content, in its transaction.
     registerChanges(strapi);
+    // The search index is rewritten by every write, in its transaction (src/search).
+    registerSearch(strapi);
     // Partner webhooks: subscription rules (a forbidden URL is a 400) and the secret's admin route.
     registerWebhooks(strapi);
     // Beneath the Document Service: readers who may not read drafts see published rows along every
@@ -46,6 +54,13 @@ export default {
     limitReadOnlyTokens(strapi);
     registerTimelineQuery(strapi);
     registerChangesQuery(strapi);
+    registerSearchQuery(strapi);
+    // GraphQL: enumeration keys spelled as in REST, the schema as SDL, GraphiQL in development.
+    registerEnumSpelling(strapi);
+    registerSchemaDocument(strapi);
+    registerGraphqlIde(strapi);
+    // The readable API reference at /api/docs (Swagger UI over /api/openapi.json).
+    registerApiReference(strapi);
     // Invitations to the admin panel are mailed (Strapi only shows the link to the inviter).
     sendAdminInvitations(strapi);
     // The response cache and its write generation (not a patch of Strapi: RESPONSE_CACHE).
@@ -59,6 +74,7 @@ export default {
     await assertReadOnlyTokensLimited(strapi);
     await ensureIndexes(strapi);
     await bootstrapChanges(strapi); // change feed table, pruning at boot and daily
+    await bootstrapSearch(strapi); // search index table and extensions, rebuilt at every boot
     await ensureLocales(strapi);
     await applyContentApiPermissions(strapi);
     await applyAdminRoles(strapi);

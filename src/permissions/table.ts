@@ -29,8 +29,10 @@ const PUBLIC_READS = [
   'api::organisation.organisation.find',
   'api::vocabulary.vocabulary.find',
   'api::listing.listing.find',
+  'api::catalog.catalog.find',
   'api::timeline.timeline.find',
   'api::change.change.find',
+  'api::search.search.find',
 ];
 
 export interface ContentApiRole {
