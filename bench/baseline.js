@@ -179,7 +179,7 @@ async function csv(locale) {
   ];
   return stringify(
     rows.map((entry) => CSV_COLUMNS.map((column) => entry[column])),
-    { header: true, columns: CSV_COLUMNS, record_delimiter: 'windows' },
+    { header: true, columns: CSV_COLUMNS, record_delimiter: 'windows', quoted_match: /[\r\n]/ },
   );
 }
 

@@ -116,7 +116,8 @@ window.InterActionsStructuredData = (function () {
       element.id = 'structured-data';
       document.head.append(element);
     }
-    element.textContent = JSON.stringify(data);
+    // `<` escaped: the element stays inert if the page is ever serialised (no `</script>` in it).
+    element.textContent = JSON.stringify(data).replace(/</g, '\\u003c');
   }
 
   return Object.freeze({ fromTimeline, fromEntry, show });

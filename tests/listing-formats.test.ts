@@ -50,7 +50,9 @@ beforeAll(async () => {
        created_at, updated_at, published_at)
      SELECT 'bulk' || lpad(n::text, 6, '0'),
        CASE WHEN n = 1 THEN '=1+1 projet' ELSE 'Projet en nombre ' || n END, 'bulk-' || n,
-       'street-work', 1950 + n % 70, CASE WHEN n % 3 = 0 THEN 'Résumé "' || n || '", ligne' END,
+       'street-work', 1950 + n % 70,
+       CASE WHEN n = 2 THEN 'Intro' || chr(10) || '=2+2' || chr(13) || '-3'
+         WHEN n % 3 = 0 THEN 'Résumé "' || n || '", ligne' END,
        'fr', now(), now() - (n || ' minutes')::interval, now()
      FROM generate_series(1, ?) AS n`,
     [EXTRA],
@@ -237,8 +239,8 @@ describe('a listing longer than one batch', () => {
       download('/api/listings/projects.csv', { locale: 'de', dialect: 'excel' }),
     );
     const listing = statements.filter((sql) => /from "(projects|services)" as "e"/.test(sql));
-    // Two counts, two batches of projects, one of services: not one statement per row.
-    expect(listing).toHaveLength(5);
+    // The counts (one statement), two batches of projects, one of services: not one per row.
+    expect(listing).toHaveLength(4);
   });
 
   it('falls back to French for rows without a German version, in every format', async () => {
@@ -285,6 +287,21 @@ describe('CSV for Excel (?dialect=excel)', () => {
     const plain = await download('/api/listings/projects.csv', query);
     const plainRows: Record<string, string>[] = parse(plain.body.toString('utf8'), { columns: true });
     expect(plainRows.find((row) => row.slug === 'bulk-1')?.title).toBe('=1+1 projet');
+  });
+
+  it('quotes a field holding a line break, so that no line of it becomes a row (or a formula)', async () => {
+    const query = { kind: 'street-work', foundedFrom: 1952, foundedTo: 1952 };
+    const listed = await app.http().get('/api/listings/projects').query(query).expect(200);
+    const excel = await download('/api/listings/projects.csv', { ...query, dialect: 'excel' });
+    const plain = await download('/api/listings/projects.csv', query);
+    for (const [text, delimiter] of [
+      [excel.body.toString('utf8'), ';'],
+      [plain.body.toString('utf8'), ','],
+    ]) {
+      const rows: Record<string, string>[] = parse(text, { columns: true, delimiter, bom: true });
+      expect(rows).toHaveLength(listed.body.meta.pagination.total);
+      expect(rows.find((row) => row.slug === 'bulk-2')?.summary).toBe('Intro\n=2+2\r-3');
+    }
   });
 
   it('writes dates in Luxembourg time, summer and winter', () => {

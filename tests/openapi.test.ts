@@ -181,7 +181,8 @@ describe('the API reference at /api/docs', () => {
       .get('/api/docs/swagger-ui.css')
       .expect('Content-Type', /text\/css/)
       .expect(200);
-    await app.http().get('/api/docs/package.json').expect(404);
+    const missing = await app.http().get('/api/docs/package.json').expect(404);
+    expect(missing.body.error).toMatchObject({ status: 404, name: 'NotFoundError' });
     await app.http().get('/api/docs/..%2Fpackage.json').expect(404);
   });
 });

@@ -83,13 +83,25 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
       await strapi.db.transaction(async ({ onCommit }) => onCommit(() => void bump()));
     }
   });
-  // Data transfers write with lifecycles disabled; they enable them again when done.
+  // Data transfers write with lifecycles disabled; they enable them again when done. What else
+  // must catch up then (the search index) runs first; then the cache forgets.
   const enable = strapi.db.lifecycles.enable.bind(strapi.db.lifecycles);
   strapi.db.lifecycles.enable = () => {
     enable();
-    void bump();
+    const catchUp = transferHooks.get(strapi) ?? [];
+    void Promise.allSettled(catchUp.map((hook) => hook())).then(bump);
   };
   return backend;
+}
+
+const transferHooks = new WeakMap<Core.Strapi, (() => Promise<void>)[]>();
+
+/**
+ * `hook` runs after a data transfer (which writes with lifecycles disabled) has written, before
+ * the response cache forgets what it holds.
+ */
+export function afterDataTransfer(strapi: Core.Strapi, hook: () => Promise<void>): void {
+  transferHooks.set(strapi, [...(transferHooks.get(strapi) ?? []), hook]);
 }
 
 /**

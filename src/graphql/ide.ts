@@ -12,11 +12,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Core } from '@strapi/strapi';
-import type { Context } from 'koa';
+import { assetHandler, packageDir, type Asset } from '../utils/assets';
 
 export const IDE_PREFIX = '/graphql/ide';
 
-const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
 const reactDir = () => path.dirname(require.resolve('react'));
 const reactDomDir = () => path.dirname(require.resolve('react-dom'));
 
@@ -33,7 +32,7 @@ const INITIALIZER = `'use strict';
 const PAGE_CSS = 'html, body, #graphiql { height: 100%; margin: 0; }\n';
 
 /** The assets, by file name: their type and where they come from. */
-const ASSETS: Record<string, { type: string; read: () => string | Buffer }> = {
+const ASSETS: Record<string, Asset> = {
   'react.production.min.js': {
     type: 'application/javascript',
     read: () => readFileSync(path.join(reactDir(), 'umd', 'react.production.min.js')),
@@ -87,23 +86,11 @@ export const graphiqlLandingPage = (): ApolloServerPlugin => ({
 /** The assets' routes, only where the IDE is the landing page (not in production by default). */
 export function registerGraphqlIde(strapi: Core.Strapi): void {
   if (typeof strapi.plugin('graphql').config('landingPage') !== 'function') return;
-  const cache = new Map<string, string | Buffer>();
   strapi.server.routes([
     {
       method: 'GET',
       path: `${IDE_PREFIX}/:file`,
-      handler: (ctx: Context) => {
-        const { file } = ctx.params as { file: string };
-        const asset = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
-        if (!asset) {
-          ctx.status = 404;
-          return;
-        }
-        if (!cache.has(file)) cache.set(file, asset.read());
-        ctx.type = `${asset.type}; charset=utf-8`;
-        ctx.set('Cache-Control', 'no-cache');
-        ctx.body = cache.get(file);
-      },
+      handler: assetHandler(ASSETS, { 'Cache-Control': 'no-cache' }),
       config: { auth: false },
     },
   ] as never);

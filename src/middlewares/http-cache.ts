@@ -32,22 +32,21 @@ export default (config: HttpCacheConfig): Core.MiddlewareHandler => {
     }
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || !isContentApi(ctx.path))
       return;
-    if (
-      ctx.body === undefined ||
-      ctx.body === null ||
-      typeof (ctx.body as { pipe?: unknown }).pipe === 'function'
-    )
-      return;
+    if (ctx.body === undefined || ctx.body === null) return;
+    const authenticated = Boolean(ctx.get('Authorization'));
+    if (!ctx.response.get('Cache-Control'))
+      ctx.set('Cache-Control', authenticated ? 'private, max-age=0, must-revalidate' : publicPolicy);
+    ctx.vary('Authorization');
+    // A streamed body (a large download) has no ETag (its bytes are not known yet): the policy
+    // above still holds, so no cache keeps it by heuristic from its Last-Modified.
+    if (typeof (ctx.body as { pipe?: unknown }).pipe === 'function') return;
 
     // Serialise once here, so that the ETag covers exactly what is sent.
     if (typeof ctx.body !== 'string' && !Buffer.isBuffer(ctx.body)) {
       ctx.type = ctx.type || 'application/json';
       ctx.body = JSON.stringify(ctx.body);
     }
-    const authenticated = Boolean(ctx.get('Authorization'));
     ctx.set('ETag', etag(ctx.body as string | Buffer));
-    ctx.set('Cache-Control', authenticated ? 'private, max-age=0, must-revalidate' : publicPolicy);
-    ctx.vary('Authorization');
     if (ctx.fresh) {
       ctx.status = 304;
       ctx.body = null;

@@ -119,16 +119,11 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
     let streaming = false;
     try {
       await next();
-      // A streamed answer is stored, and shared, once it has been sent whole; it is as fresh as
-      // any: stored under the generation read before the controllers ran.
+      // A streamed answer is stored once it has been sent whole, under the generation read
+      // before the controllers ran (as fresh as any). Requests waiting for it do not wait for
+      // this client's download, however slow: they make their own answer at once.
       streaming = tee(ctx, maxBytes / 4, (whole) => {
-        const stored = whole ? cache.store(key, found.generation, whole) : Promise.resolve();
-        void stored
-          .catch(() => undefined)
-          .finally(() => {
-            inFlight.delete(flight);
-            done(whole);
-          });
+        if (whole) void cache.store(key, found.generation, whole).catch(() => undefined);
       });
       if (streaming) return tell(ctx, 'MISS');
       entry = cacheable(ctx);
@@ -138,10 +133,8 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
         await cache.store(key, found.generation, entry);
       }
     } finally {
-      if (!streaming) {
-        inFlight.delete(flight);
-        done(entry);
-      }
+      inFlight.delete(flight);
+      done(entry);
     }
   };
 };

@@ -12,10 +12,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
+import { assetHandler, packageDir, type Asset } from '../utils/assets';
 
 export const REFERENCE_PATH = '/api/docs';
 
-const swaggerDir = () => path.dirname(require.resolve('swagger-ui-dist/package.json'));
+const swaggerDir = () => packageDir('swagger-ui-dist');
 
 /**
  * Swagger UI writes one level of a deepObject parameter, the rest as JSON
@@ -72,7 +73,7 @@ window.addEventListener('load', function () {
 const PAGE_CSS = 'body { margin: 0; }\n';
 
 /** The assets, by file name: their type and where they come from. */
-const ASSETS: Record<string, { type: string; read: () => string | Buffer }> = {
+const ASSETS: Record<string, Asset> = {
   'swagger-ui.css': {
     type: 'text/css',
     read: () => readFileSync(path.join(swaggerDir(), 'swagger-ui.css')),
@@ -111,7 +112,6 @@ const PAGE = `<!doctype html>
 
 /** Mounts the page and its assets (outside the content API: no role grants them, none needs to). */
 export function registerApiReference(strapi: Core.Strapi): void {
-  const cache = new Map<string, string | Buffer>();
   strapi.server.routes([
     {
       method: 'GET',
@@ -125,17 +125,7 @@ export function registerApiReference(strapi: Core.Strapi): void {
     {
       method: 'GET',
       path: `${REFERENCE_PATH}/:file`,
-      handler: (ctx: Context) => {
-        const { file } = ctx.params as { file: string };
-        const asset = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
-        if (!asset) {
-          ctx.status = 404;
-          return;
-        }
-        if (!cache.has(file)) cache.set(file, asset.read());
-        ctx.type = `${asset.type}; charset=utf-8`;
-        ctx.body = cache.get(file);
-      },
+      handler: assetHandler(ASSETS),
       config: { auth: false },
     },
   ] as never);

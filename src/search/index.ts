@@ -19,6 +19,7 @@
 import path from 'node:path';
 import type { Core, Modules } from '@strapi/strapi';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
+import { afterDataTransfer, cacheOf } from '../cache';
 
 export type SearchType = 'project' | 'service' | 'enterprise' | 'site' | 'funder';
 export const SEARCH_TYPES: readonly SearchType[] = ['project', 'service', 'enterprise', 'site', 'funder'];
@@ -186,7 +187,7 @@ async function insertRows(strapi: Core.Strapi, knex: Knex, type: SearchType, doc
       FROM (
         SELECT s.type, s.document_id, s.locale, ${config} AS config, s.slug, s.title, s.site_slug,
                s.site_name, s.place, s.label,
-               replace(replace(regexp_replace(coalesce(s.body, ''), '[*_#>\`~]+', '', 'g'), '[[', '['), ']]', ']') AS body
+               regexp_replace(regexp_replace(regexp_replace(coalesce(s.body, ''), '[*_#>\`~]+', '', 'g'), '\\[\\[+', '[', 'g'), '\\]\\]+', ']', 'g') AS body
         FROM (${source}) AS s
       ) AS src
       ON CONFLICT (type, document_id, locale) DO NOTHING`);
@@ -315,6 +316,22 @@ export async function reindex(
   documentIds?: string[],
 ): Promise<void> {
   if (documentIds && documentIds.length === 0) return;
+  if (isPostgres(strapi)) {
+    // Two writes of one document (publish fr, unpublish de) rewrite its rows one after the other:
+    // otherwise each could delete what it saw and insert from its own snapshot, and the second's
+    // insert would leave the first's stale row (an unpublished version found). The type's key,
+    // shared by document rewrites and exclusive for a whole-type rewrite, then each document's,
+    // always in this order (no deadlock between rewrites). Held until the write commits.
+    await knex.raw(
+      `SELECT ${documentIds ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}(hashtext(?))`,
+      [`search:${type}`],
+    );
+    if (documentIds)
+      await knex.raw(
+        'SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT k FROM unnest(?::text[]) AS k ORDER BY k) AS keys',
+        [[...new Set(documentIds)].map((documentId) => `search:${type}:${documentId}`)],
+      );
+  }
   const remove = knex(TABLE).where('type', type);
   if (documentIds) remove.whereIn('document_id', documentIds);
   await remove.delete();
@@ -424,6 +441,22 @@ export function indexWrites(strapi: Core.Strapi): Modules.Documents.Middleware.M
 /** Document Service middleware, in register (src/index.ts). */
 export function registerSearch(strapi: Core.Strapi): void {
   strapi.documents.use(indexWrites(strapi));
+  // Writes that do not go through the Document Service: deleting a locale in the settings (the
+  // i18n plugin deletes its entries with strapi.db.query), and data transfers (lifecycles
+  // disabled, enabled again when done). Both rare: the whole index is rebuilt, then the response
+  // cache (which holds search answers) forgets what it holds.
+  const rebuild = (why: string) =>
+    rebuildIndex(strapi).catch((error: Error) => {
+      strapi.log.error(`Search: index rebuild after ${why} failed: ${error.message}`);
+    });
+  strapi.db.lifecycles.subscribe({
+    models: ['plugin::i18n.locale'],
+    async afterDelete() {
+      await rebuild('a locale was deleted');
+      await cacheOf(strapi).bump();
+    },
+  });
+  afterDataTransfer(strapi, () => rebuild('a data transfer'));
 }
 
 /** Table, extensions and configurations (idempotent), then a full rebuild: bootstrap. */
@@ -434,4 +467,6 @@ export async function bootstrapSearch(strapi: Core.Strapi): Promise<void> {
   };
   await migration.up(strapi.db.connection);
   await rebuildIndex(strapi);
+  // Other instances (a shared Redis cache) may hold answers from the index before this rebuild.
+  await cacheOf(strapi).bump();
 }

@@ -45,6 +45,8 @@ export interface SearchResult {
 /** Fewer word-search hits than this and the typo-tolerant search runs instead. */
 export const TYPO_THRESHOLD = 3;
 export const MAX_WORDS = 12;
+/** A last word shorter than this is matched whole, not as a prefix (one letter matches most words). */
+export const PREFIX_MIN_LENGTH = 3;
 export const SNIPPET_MARKERS = { start: '[[', stop: ']]' } as const;
 
 /**
@@ -94,7 +96,7 @@ function statement(typos: boolean): string {
       FROM unnest(string_to_array(?, ' ')) WITH ORDINALITY AS t(w, ord)
     ), words AS (
       SELECT ord, lower(unaccent(w)) AS folded,
-             ql || qf || CASE WHEN ord = ? THEN to_tsquery('simple', quote_literal(lower(unaccent(w))) || ':*')
+             ql || qf || CASE WHEN ord = ? AND char_length(w) >= ${PREFIX_MIN_LENGTH} THEN to_tsquery('simple', quote_literal(lower(unaccent(w))) || ':*')
                               ELSE ql END AS alt
       FROM raw WHERE numnode(ql) > 0
     ), q AS (
@@ -119,7 +121,7 @@ function statement(typos: boolean): string {
       SELECT * FROM hits ORDER BY score DESC, title, type, document_id LIMIT ? OFFSET ?
     )
     SELECT (SELECT count(*) FROM hits) AS total, (SELECT count(*) FROM words) AS kept, page.*,
-           ts_headline(page.config, CASE WHEN page.body = '' THEN replace(replace(page.title, '[[', '['), ']]', ']') ELSE page.body END, q.query,
+           ts_headline(page.config, CASE WHEN page.body = '' THEN regexp_replace(regexp_replace(page.title, '\\[\\[+', '[', 'g'), '\\]\\]+', ']', 'g') ELSE page.body END, q.query,
                        '${HEADLINE_OPTIONS}') AS snippet
     FROM (SELECT 1) AS one
     LEFT JOIN (page CROSS JOIN q) ON true

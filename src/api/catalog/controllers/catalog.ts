@@ -11,6 +11,7 @@
  * proxies that the type depends on the request.
  */
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { untilNextWrite } from '../../../cache';
 import { loadCatalogFacts, type CatalogFacts } from '../../../catalog/facts';
@@ -22,10 +23,19 @@ import { dataLicense } from '../../../utils/data-license';
 const JSON_ALIAS = 'application/json';
 const OFFERED = [...CATALOG_TYPES, JSON_ALIAS];
 
-/** PUBLIC_URL without its trailing slash; without one (development), the request's own origin. */
+/** A host name (or IPv4/IPv6 address) and port as a request may name it: nothing else. */
+const SANE_HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,62}\.?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/**
+ * PUBLIC_URL without its trailing slash; without one (development), the request's own origin,
+ * if its Host is a plain host name (else 400: a Host header must not write the catalogue's IRIs).
+ * Production sets PUBLIC_URL (README, "Production on PostgreSQL").
+ */
 function baseUrl(strapi: Core.Strapi, ctx: Context): string {
   const url = strapi.config.get<string>('server.url', '');
-  return /^https?:\/\//.test(url) ? url.replace(/\/+$/, '') : ctx.origin;
+  if (/^https?:\/\//.test(url)) return url.replace(/\/+$/, '');
+  if (!SANE_HOST.test(ctx.host)) throw new errors.ValidationError('Invalid Host header');
+  return `${ctx.protocol}://${ctx.host}`;
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {

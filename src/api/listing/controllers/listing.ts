@@ -118,6 +118,9 @@ const csvOptions = (dialect: CsvQuery['dialect']) => ({
   header: true,
   columns: [...LISTING_COLUMNS],
   record_delimiter: 'windows' as const,
+  // A field holding a line break is quoted (csv-stringify quotes only the record delimiter, CRLF,
+  // by itself): a lone LF would start a new row, its text a cell of its own.
+  quoted_match: /[\r\n]/,
   // Excel runs a cell starting with = + - @ as a formula: those get a leading ' there (CSV injection).
   ...(dialect === 'excel' ? { delimiter: ';', bom: true, escape_formulas: true } : {}),
 });
@@ -279,9 +282,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (summary.newest) ctx.set('Last-Modified', summary.newest.toUTCString());
       const pageCount = Math.max(1, Math.ceil(summary.total / pageSize));
       const link = (target: number) => {
-        const url = new URL(ctx.href);
-        url.searchParams.set('page', String(target));
-        return `${url.pathname}${url.search}`;
+        // From the path and the query alone: the Host header takes no part (a bad one is no 500).
+        const search = new URLSearchParams(ctx.querystring);
+        search.set('page', String(target));
+        return `${ctx.path}?${search}`;
       };
       ctx.body = {
         data: rows,

@@ -182,8 +182,14 @@ function columnsOf(knex: Knex, type: Type): Knex.Raw[] {
         FROM ${funderLink} fl JOIN funders f ON f.id = fl.funder_id WHERE fl.${owner} = e.id) AS funders`,
     ),
   ];
-  if (type === 'project')
-    columns.push(knex.raw(`s.name AS site_name, s.slug AS site_slug, s.commune AS site_commune`));
+  // Services belong to no site: the same columns, empty (the page's UNION ALL needs them).
+  columns.push(
+    knex.raw(
+      type === 'project'
+        ? `s.name AS site_name, s.slug AS site_slug, s.commune AS site_commune`
+        : `CAST(NULL AS varchar) AS site_name, CAST(NULL AS varchar) AS site_slug, CAST(NULL AS varchar) AS site_commune`,
+    ),
+  );
   return columns;
 }
 
@@ -215,64 +221,93 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
-  /** One statement: the rows of `type` after `after` (or skipping `offset`), at most `limit`. */
-  async function read(
-    type: Type,
-    query: ListingQuery,
-    limit: number,
-    position: { after?: Cursor; offset?: number },
-  ): Promise<ListingRow[]> {
-    const db = knex();
+  /** The rows of `type` the query selects, with their columns, in the listing's order. */
+  function rowsOf(db: Knex, type: Type, query: ListingQuery): Knex.QueryBuilder {
     const builder = selected(db, type, query).select(columnsOf(db, type));
     if (type === 'project')
       builder
         .leftJoin('projects_site_lnk as sl', 'sl.project_id', 'e.id')
         .leftJoin('sites as s', 's.id', 'sl.site_id');
-    const { after, offset } = position;
+    return builder;
+  }
+
+  const rowsFrom = async (type: Type, entries: DbRow[], query: ListingQuery) => {
+    const vocabulary = await vocabularyOf(strapi);
+    return entries.map((entry) => toRow(type, entry, vocabulary, query.locale));
+  };
+
+  /** One statement: the rows of `type` after `after`, at most `limit`. */
+  async function read(type: Type, query: ListingQuery, limit: number, after?: Cursor): Promise<ListingRow[]> {
+    const db = knex();
+    const builder = rowsOf(db, type, query);
     if (after)
       builder.whereRaw(`(${sortKey(db)}) > (?, ?, ?)`, [after.foundedYear, after.slug, after.documentId]);
-    builder.orderByRaw(sortKey(db)).limit(limit);
-    if (offset) builder.offset(offset);
-    const [entries, vocabulary] = await Promise.all([
-      builder as unknown as Promise<DbRow[]>,
-      vocabularyOf(strapi),
-    ]);
-    return entries.map((entry) => toRow(type, entry, vocabulary, query.locale));
+    return rowsFrom(type, (await builder.orderByRaw(sortKey(db)).limit(limit)) as DbRow[], query);
   }
 
   return {
     /**
      * How many rows of each type the listing has, and when its newest row changed (null when it
-     * has none): one statement per type.
+     * has none): one statement, whatever the types asked for.
      */
     async summary(query: ListingQuery): Promise<Summary> {
       const counts: Record<Type, number> = { project: 0, service: 0 };
+      const db = knex();
+      const parts = TYPES.filter((type) => wants(type, query)).map((type) =>
+        selected(db, type, query).select(
+          // `type` is one of TYPES (a constant, not input): written in the statement.
+          db.raw(`'${type}' AS type, CAST(count(*) AS integer) AS total, max(e.updated_at) AS newest`),
+        ),
+      );
       let newest: Date | null = null;
-      for (const type of TYPES) {
-        if (!wants(type, query)) continue;
-        const [found] = (await selected(knex(), type, query).select(
-          knex().raw('CAST(count(*) AS integer) AS total, max(e.updated_at) AS newest'),
-        )) as { total: number; newest: Date | string | null }[];
-        counts[type] = found.total;
-        if (found.newest && (!newest || new Date(found.newest) > newest)) newest = new Date(found.newest);
+      if (parts.length === 0) return { counts, total: 0, newest };
+      const found = (await (parts.length === 1 ? parts[0] : db.unionAll(parts, true))) as {
+        type: Type;
+        total: number | string;
+        newest: Date | string | number | null;
+      }[];
+      for (const row of found) {
+        counts[row.type] = Number(row.total);
+        if (row.newest !== null && row.newest !== undefined) {
+          const date = new Date(row.newest);
+          if (!newest || date > newest) newest = date;
+        }
       }
       return { counts, total: counts.project + counts.service, newest };
     },
 
-    /** The rows from `offset` on, at most `limit` (a page of the JSON listing). */
+    /**
+     * The rows from `offset` on, at most `limit` (a page of the JSON listing): one statement,
+     * the page at the boundary between projects and services too.
+     */
     async slice(query: ListingQuery, summary: Summary, offset: number, limit: number): Promise<ListingRow[]> {
-      const rows: ListingRow[] = [];
-      let skip = offset;
-      for (const type of TYPES) {
-        if (!wants(type, query) || rows.length >= limit) continue;
-        if (skip >= summary.counts[type]) {
-          skip -= summary.counts[type];
-          continue;
-        }
-        rows.push(...(await read(type, query, limit - rows.length, { offset: skip })));
-        skip = 0;
-      }
-      return rows;
+      const db = knex();
+      const types = TYPES.filter((type) => wants(type, query) && summary.counts[type] > 0);
+      if (types.length === 0) return [];
+      const order = (type: Type) => TYPES.indexOf(type);
+      const parts = types.map((type) =>
+        rowsOf(db, type, query)
+          .select(db.raw(`${order(type)} AS type_order`))
+          .orderByRaw(sortKey(db))
+          .limit(offset + limit),
+      );
+      const union = db
+        .select('*')
+        .from(
+          (parts.length === 1
+            ? parts[0]
+            : db.unionAll(
+                parts.map((part) => db.select('*').from(part.as('p'))),
+                true,
+              )
+          ).as('u'),
+        )
+        .orderByRaw(`type_order, founded_year, slug ${byCodePoint(db)}, document_id ${byCodePoint(db)}`)
+        .limit(limit)
+        .offset(offset);
+      const entries = (await union) as (DbRow & { type_order: number | string })[];
+      const vocabulary = await vocabularyOf(strapi);
+      return entries.map((entry) => toRow(TYPES[Number(entry.type_order)], entry, vocabulary, query.locale));
     },
 
     /** Every row of the listing, `size` at a time, in the listing's order. */
@@ -281,7 +316,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (!wants(type, query)) continue;
         let after: Cursor | undefined;
         for (;;) {
-          const rows = await read(type, query, size, { after });
+          const rows = await read(type, query, size, after);
           if (rows.length) yield rows;
           if (rows.length < size) break;
           const last = rows[rows.length - 1];
