@@ -24,7 +24,7 @@ const JSON_ALIAS = 'application/json';
 const OFFERED = [...CATALOG_TYPES, JSON_ALIAS];
 
 /** A host name (or IPv4/IPv6 address) and port as a request may name it: nothing else. */
-const SANE_HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,62}\.?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+const SANE_HOST = /^(?:[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.?|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/i;
 
 /**
  * PUBLIC_URL without its trailing slash; without one (development), the request's own origin,
