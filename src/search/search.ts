@@ -1,7 +1,7 @@
 /**
  * The search itself, over `search_index` (./index.ts). PostgreSQL: one statement for the word
  * search, and a second, typo-tolerant one (pg_trgm) only when the first finds fewer than
- * TYPO_THRESHOLD entries: at most 2 statements per request. SQLite: LIKE (./sqlite.ts).
+ * TYPO_THRESHOLD entries (none): at most 2 statements per request. SQLite: LIKE (./sqlite.ts).
  *
  * The query text is never query syntax: it is cut into words (letters and digits) here, and each
  * word reaches PostgreSQL as a bound value of a text array, turned into lexemes by
@@ -42,8 +42,12 @@ export interface SearchResult {
   total: number;
 }
 
-/** Fewer word-search hits than this and the typo-tolerant search runs instead. */
-export const TYPO_THRESHOLD = 3;
+/**
+ * Fewer word-search hits than this (none) and the typo-tolerant search runs instead: it scans
+ * every row's trigrams, so it runs only when the words found nothing (the judged set keeps its
+ * precision with 1 as with 3; a common word with one match no longer pays the scan).
+ */
+export const TYPO_THRESHOLD = 1;
 export const MAX_WORDS = 12;
 /** A last word shorter than this is matched whole, not as a prefix (one letter matches most words). */
 export const PREFIX_MIN_LENGTH = 3;
