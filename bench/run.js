@@ -431,7 +431,9 @@ const mib = (value) => (value === undefined ? 'n/a' : `${value.toFixed(0)} MiB`)
 
 function report(rows, facts, writes, memories) {
   const byId = Object.fromEntries(rows.map((row) => [row.id, row]));
-  const ratio = (row) => (row.baseline ? (row.rps / row.baseline.rps).toFixed(2) : '1.00');
+  // A baseline row is 1; a row with no baseline of its own (the search, S8) has no ratio.
+  const ratio = (row) =>
+    row.baseline ? (row.rps / row.baseline.rps).toFixed(2) : row.id.startsWith('B-') ? '1.00' : '—';
   const lines = [
     '# Benchmark: the read path against the physical limit',
     '',
