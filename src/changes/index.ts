@@ -58,7 +58,8 @@ const MIGRATION = '2026.12.01T00.00.00.change-events.js';
 
 const uidOf = (type: ChangeType) => `api::${type}.${type}`;
 const TYPE_OF_UID = new Map(CHANGE_TYPES.map((type) => [uidOf(type), type]));
-const WRITE_ACTIONS = new Set([
+/** The Document Service actions that write (the feed's and the search index's middlewares). */
+export const WRITE_ACTIONS = new Set([
   'create',
   'update',
   'delete',

@@ -20,6 +20,7 @@ import path from 'node:path';
 import type { Core, Modules } from '@strapi/strapi';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
 import { afterDataTransfer, cacheOf } from '../cache';
+import { WRITE_ACTIONS } from '../changes';
 
 export type SearchType = 'project' | 'service' | 'enterprise' | 'site' | 'funder';
 export const SEARCH_TYPES: readonly SearchType[] = ['project', 'service', 'enterprise', 'site', 'funder'];
@@ -355,15 +356,6 @@ export async function rebuildIndex(strapi: Core.Strapi): Promise<void> {
 // The write path
 
 const TYPE_OF_UID = new Map<string, SearchType>(SEARCH_TYPES.map((type) => [uidOf(type), type]));
-const WRITE_ACTIONS = new Set([
-  'create',
-  'update',
-  'delete',
-  'publish',
-  'unpublish',
-  'discardDraft',
-  'clone',
-]);
 
 /** documentIds of the projects linked to any row of the site `documentId`. */
 async function projectsOfSite(strapi: Core.Strapi, knex: Knex, documentId: string): Promise<string[]> {
