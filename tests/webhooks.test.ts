@@ -480,11 +480,19 @@ describe('webhooks for partners (in-process server)', () => {
     const id = /Subscription id: (\S+)/.exec(stdout)?.[1];
     const lines = stdout.trim().split('\n');
     const secret = lines[lines.findIndex((line) => line.startsWith('Signing secret')) + 1];
-    // The secret is the last thing printed, and no stack trace follows it (the script sends no
-    // deliveries: WEBHOOK_WORKERS=false, so it has none to cut off when it exits).
+    // The secret is the last thing printed, and no error or stack trace follows it (the script
+    // runs no worker, WEBHOOK_WORKERS=false, and waits for the delivery run it queues before
+    // closing the queue's connections).
     expect(lines.at(-1)).toBe(secret);
     expect(stdout).not.toMatch(/^\s+at /m);
+    expect(stdout).not.toMatch(/error/i);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    // The run it queued reached pg-boss (the server's workers take it from there).
+    const { rows: queued } = await app.strapi.db.connection.raw(
+      `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'webhook-deliveries' AND singleton_key = ?`,
+      [id],
+    );
+    expect(queued[0].n).toBeGreaterThanOrEqual(1);
     const stored = await app.strapi.db
       .query('api::webhook-subscription.webhook-subscription' as never)
       .findOne({ where: { documentId: id } });

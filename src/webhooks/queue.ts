@@ -50,6 +50,17 @@ interface Runtime {
   locks: pg.Pool;
   settings: WebhookSettings;
   workers: string[];
+  /** Sends started by hooks that do not wait for them (nudge, commit listener): stop awaits them. */
+  pending: Set<Promise<unknown>>;
+}
+
+/** Runs `send` so that stopping the queue waits for it (the script that wrote exits right after). */
+function tracked(runtime: Runtime, send: () => Promise<void>): Promise<void> {
+  const promise = send();
+  runtime.pending.add(promise);
+  const forget = () => runtime.pending.delete(promise);
+  promise.then(forget, forget);
+  return promise;
 }
 
 const runtimes = new WeakMap<Core.Strapi, Runtime>();
@@ -97,7 +108,9 @@ export async function sendDelivery(strapi: Core.Strapi, subscription: string): P
 
 /** Fire and forget (logged): for hooks that must not fail a write. */
 export function nudge(strapi: Core.Strapi, subscription: string): void {
-  sendDelivery(strapi, subscription).catch((error: Error) =>
+  const runtime = runtimes.get(strapi);
+  if (!runtime) return;
+  tracked(runtime, () => sendDelivery(strapi, subscription)).catch((error: Error) =>
     strapi.log.error(`Webhooks: could not queue a delivery run of ${subscription}: ${error.message}`),
   );
 }
@@ -284,10 +297,12 @@ export async function startQueue(strapi: Core.Strapi): Promise<void> {
     application_name: 'inter-actions-webhook-locks',
   });
   locks.on('error', (error) => strapi.log.error(`Webhooks (locks): ${error.message}`));
-  const runtime: Runtime = { boss, locks, settings, workers: [] };
+  const runtime: Runtime = { boss, locks, settings, workers: [], pending: new Set() };
   runtimes.set(strapi, runtime);
 
-  onChangesCommitted(strapi, (events) => onCommitted(strapi, events));
+  onChangesCommitted(strapi, (events) =>
+    runtimes.get(strapi) === runtime ? tracked(runtime, () => onCommitted(strapi, events)) : undefined,
+  );
   // A script's process (WEBHOOK_WORKERS=false) only queues: a worker there would take deliveries
   // of the server's changes and be cut off mid-attempt when the script exits.
   if (!settings.workers) return;
@@ -321,6 +336,9 @@ export async function queueDepth(strapi: Core.Strapi): Promise<number> {
 export async function stopQueue(strapi: Core.Strapi): Promise<void> {
   const runtime = runtimes.get(strapi);
   if (!runtime) return;
+  // Sends queued by the last writes go out before pg-boss closes its pool (a script writes and
+  // exits at once: its sends were cut off with "Cannot destructure property 'rows'").
+  while (runtime.pending.size > 0) await Promise.allSettled([...runtime.pending]);
   runtimes.delete(strapi);
   // Running deliveries may finish (their attempt is bounded); then the connections close.
   await runtime.boss.stop({
