@@ -52,10 +52,13 @@ interface Runtime {
   workers: string[];
   /** Sends started by hooks that do not wait for them (nudge, commit listener): stop awaits them. */
   pending: Set<Promise<unknown>>;
+  /** stopQueue has begun: hooks start no new sends (the sweep of a running instance catches up). */
+  stopping: boolean;
 }
 
 /** Runs `send` so that stopping the queue waits for it (the script that wrote exits right after). */
 function tracked(runtime: Runtime, send: () => Promise<void>): Promise<void> {
+  if (runtime.stopping) return Promise.resolve();
   const promise = send();
   runtime.pending.add(promise);
   const forget = () => runtime.pending.delete(promise);
@@ -297,7 +300,7 @@ export async function startQueue(strapi: Core.Strapi): Promise<void> {
     application_name: 'inter-actions-webhook-locks',
   });
   locks.on('error', (error) => strapi.log.error(`Webhooks (locks): ${error.message}`));
-  const runtime: Runtime = { boss, locks, settings, workers: [], pending: new Set() };
+  const runtime: Runtime = { boss, locks, settings, workers: [], pending: new Set(), stopping: false };
   runtimes.set(strapi, runtime);
 
   onChangesCommitted(strapi, (events) =>
@@ -337,8 +340,20 @@ export async function stopQueue(strapi: Core.Strapi): Promise<void> {
   const runtime = runtimes.get(strapi);
   if (!runtime) return;
   // Sends queued by the last writes go out before pg-boss closes its pool (a script writes and
-  // exits at once: its sends were cut off with "Cannot destructure property 'rows'").
-  while (runtime.pending.size > 0) await Promise.allSettled([...runtime.pending]);
+  // exits at once: its sends were cut off with "Cannot destructure property 'rows'"). Bounded: a
+  // send that cannot finish is dropped, and the one-minute sweep of any running instance queues
+  // the run again (a subscription behind the feed is never forgotten).
+  runtime.stopping = true;
+  const waiting = [...runtime.pending];
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = await Promise.race([
+    Promise.allSettled(waiting).then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), runtime.settings.timeoutSeconds * 1000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (gaveUp)
+    strapi.log.warn(`Webhooks: ${runtime.pending.size} delivery run(s) not queued at stop; the sweep will queue them.`);
   runtimes.delete(strapi);
   // Running deliveries may finish (their attempt is bounded); then the connections close.
   await runtime.boss.stop({
