@@ -37,6 +37,9 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     'global::canonical-path',
     // Before any work: a production request that did not come through the TLS proxy is refused.
     { name: 'global::require-https', config: { enabled: env.bool('REQUIRE_HTTPS', production) } },
+    // Before anything cached or computed: while a data transfer has Strapi's lifecycles off (and
+    // with them the published-only rule of public reads), the content API answers 503.
+    'global::data-transfer-guard',
     // /metrics for the scraper (METRICS_TOKEN), or on its own port (METRICS_PORT).
     {
       name: 'global::metrics',

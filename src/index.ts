@@ -20,6 +20,7 @@ import { applyAdminRoles, applyContentApiPermissions } from './permissions/apply
 import { applyAdminViews } from './admin-views';
 import { publicationRules } from './permissions/publication';
 import { adminWriteRules } from './security/admin-writes';
+import { assertDataTransfersWatched, watchDataTransfers } from './security/data-transfer';
 import { publishedOnlyForReaders } from './security/published-only';
 import { assertReadOnlyTokensLimited, limitReadOnlyTokens } from './security/read-only-tokens';
 import { bootstrapSearch, registerSearch } from './search';
@@ -32,6 +33,8 @@ export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
     // Readiness, request log, metrics and the SIGTERM drain (src/ops): first, for every request.
     registerOps(strapi);
+    // Data transfers switch Strapi's lifecycles off: watched before anything hooks into their end.
+    watchDataTransfers(strapi);
     // Document Service middlewares: they hold for REST, GraphQL and the admin panel alike. They run
     // in this order: the rules of the data first (a broken rule is a 400 whoever writes), then who
     // may do what (content API, then admin roles), then the locale fallback, which rewrites reads
@@ -72,6 +75,7 @@ export default {
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await assertReadOnlyTokensLimited(strapi);
+    assertDataTransfersWatched(strapi);
     await ensureIndexes(strapi);
     await bootstrapChanges(strapi); // change feed table, pruning at boot and daily
     await bootstrapSearch(strapi); // search index table and extensions, rebuilt at every boot

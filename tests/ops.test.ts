@@ -108,7 +108,7 @@ describe('readiness', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual({
       status: 'ok',
-      checks: { boot: 'ok', database: 'ok', redis: 'ok' },
+      checks: { boot: 'ok', database: 'ok', redis: 'ok', dataTransfer: 'none' },
     });
   });
 
@@ -291,7 +291,7 @@ describe('Redis down', () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       status: 'unavailable',
-      checks: { boot: 'ok', database: 'ok', redis: 'failed' },
+      checks: { boot: 'ok', database: 'ok', redis: 'failed', dataTransfer: 'none' },
     });
     const warning = jsonLines(a).find((line) => line.requestId === 'ready-without-redis');
     expect(warning).toMatchObject({ level: 'warn' });

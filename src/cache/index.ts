@@ -9,6 +9,7 @@
  * so an answer computed from the old rows can never be served after the write is visible.
  */
 import type { Core } from '@strapi/strapi';
+import { afterDataTransfer, atDataTransferStart } from '../security/data-transfer';
 import { memoryBackend, redisBackend, type CacheBackend } from './backend';
 
 export interface CacheConfig {
@@ -83,25 +84,13 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
       await strapi.db.transaction(async ({ onCommit }) => onCommit(() => void bump()));
     }
   });
-  // Data transfers write with lifecycles disabled; they enable them again when done. What else
-  // must catch up then (the search index) runs first; then the cache forgets.
-  const enable = strapi.db.lifecycles.enable.bind(strapi.db.lifecycles);
-  strapi.db.lifecycles.enable = () => {
-    enable();
-    const catchUp = transferHooks.get(strapi) ?? [];
-    void Promise.allSettled(catchUp.map((hook) => hook())).then(bump);
-  };
+  // Data transfers switch lifecycles off (src/security/data-transfer.ts): the cache forgets when
+  // one starts (what requests in flight compute then is stored under a generation already gone,
+  // here and on the other instances) and again once it has ended and the rest (the search index)
+  // has caught up.
+  atDataTransferStart(strapi, bump);
+  afterDataTransfer(strapi, bump, { last: true });
   return backend;
-}
-
-const transferHooks = new WeakMap<Core.Strapi, (() => Promise<void>)[]>();
-
-/**
- * `hook` runs after a data transfer (which writes with lifecycles disabled) has written, before
- * the response cache forgets what it holds.
- */
-export function afterDataTransfer(strapi: Core.Strapi, hook: () => Promise<void>): void {
-  transferHooks.set(strapi, [...(transferHooks.get(strapi) ?? []), hook]);
 }
 
 /**

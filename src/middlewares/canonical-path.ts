@@ -8,11 +8,16 @@
  * A path whose lower-case form starts with the content API prefix (`/api/`), the GraphQL endpoint
  * or the admin panel's path, but whose actual form does not, answers 404 in Strapi's error shape.
  * Everything below the canonical prefix is left alone: the admin panel's hashed asset names
- * (`/admin/Login-a1B2c3.js`) keep their capitals. Sits right after global::error-shape, before
- * every middleware that looks at the path.
+ * (`/admin/Login-a1B2c3.js`) keep their capitals. The GraphQL endpoint with a trailing slash
+ * (`/graphql/`, which Koa's router also routes to GraphQL) is a 404 too: the middlewares that
+ * recognise GraphQL by its exact path (the data transfer guard, http-cache, CORS) see every
+ * GraphQL request. Sits right after global::error-shape, before every middleware that looks at
+ * the path.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+
+const isSlashes = (text: string): boolean => [...text].every((character) => character === '/');
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
   const prefixes = [
@@ -20,6 +25,7 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
     strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'),
     strapi.config.get<string>('admin.path', '/admin'),
   ].map((canonical) => ({ canonical, lower: canonical.toLowerCase() }));
+  const graphql = strapi.config.get<string>('plugin::graphql.endpoint', '/graphql');
 
   return async (ctx, next) => {
     const path = ctx.path;
@@ -29,6 +35,8 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
         throw new errors.NotFoundError('Not Found');
       }
     }
+    if (path.length > graphql.length && path.startsWith(graphql) && isSlashes(path.slice(graphql.length)))
+      throw new errors.NotFoundError('Not Found');
     await next();
   };
 };

@@ -19,7 +19,8 @@
 import path from 'node:path';
 import type { Core, Modules } from '@strapi/strapi';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
-import { afterDataTransfer, cacheOf } from '../cache';
+import { cacheOf } from '../cache';
+import { afterDataTransfer } from '../security/data-transfer';
 import { WRITE_ACTIONS } from '../changes';
 
 export type SearchType = 'project' | 'service' | 'enterprise' | 'site' | 'funder';
