@@ -8,8 +8,9 @@
  */
 import type { Core } from '@strapi/strapi';
 import { transferEpoch, transferRunning } from '../security/data-transfer';
+import { unavailable } from './error-shape';
 
-const RETRY_AFTER_SECONDS = '30';
+const RETRY_AFTER_SECONDS = 30;
 /** Headers of the answer a 503 replaces, which would describe what it no longer is. */
 const CONTENT_HEADERS = ['ETag', 'Last-Modified', 'Content-Disposition', 'Content-Length', 'X-Cache'];
 
@@ -19,30 +20,20 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
   const isContentApi = (path: string) =>
     path.startsWith(rest) || path === graphql || path.startsWith(`${graphql}/`);
 
-  const unavailable = (ctx: Parameters<Core.MiddlewareHandler>[0]) => {
+  const refuse = (ctx: Parameters<Core.MiddlewareHandler>[0]) => {
     const previous = ctx.body as { destroy?: () => void } | null | undefined;
     if (previous && typeof previous.destroy === 'function') previous.destroy();
     for (const header of CONTENT_HEADERS) ctx.remove(header);
-    ctx.status = 503;
-    ctx.set('Retry-After', RETRY_AFTER_SECONDS);
+    unavailable(ctx, 'A data transfer is running on this server; retry in a minute', RETRY_AFTER_SECONDS);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = {
-      data: null,
-      error: {
-        status: 503,
-        name: 'ServiceUnavailableError',
-        message: 'A data transfer is running on this server; retry in a minute',
-        details: {},
-      },
-    };
   };
 
   return async (ctx, next) => {
     if (!isContentApi(ctx.path)) return next();
-    if (transferRunning(strapi)) return unavailable(ctx);
+    if (transferRunning(strapi)) return refuse(ctx);
     const epoch = transferEpoch(strapi);
     await next();
     // A transfer started while this request ran: what it read may have skipped the rule.
-    if (transferEpoch(strapi) !== epoch) unavailable(ctx);
+    if (transferEpoch(strapi) !== epoch) refuse(ctx);
   };
 };

@@ -63,12 +63,14 @@ export const isDatabaseUnavailable = (error: MaybeDbError): boolean =>
 /** SQLSTATE 57014: the statement was cancelled (here: it ran longer than statement_timeout). */
 const isCancelled = (error: MaybeDbError) => error.code === '57014';
 
-function unavailable(
+/** A 503 in Strapi's error shape, with Retry-After (also global::data-transfer-guard's answer). */
+export function unavailable(
   ctx: { status: number; body: unknown; set(name: string, value: string): void },
   message = 'The database is unavailable; retry in a few seconds',
+  retryAfterSeconds = 5,
 ) {
   ctx.status = 503;
-  ctx.set('Retry-After', '5');
+  ctx.set('Retry-After', String(retryAfterSeconds));
   ctx.body = { data: null, error: { status: 503, name: 'ServiceUnavailableError', message, details: {} } };
 }
 
