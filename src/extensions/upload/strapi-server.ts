@@ -9,11 +9,15 @@
  * `file-type` finds in the bytes; otherwise the upload is refused with 400 before anything is
  * stored. This wraps the upload service's `upload` and `replace`, under every route that stores a
  * file (the admin panel's /upload, the content API's POST /api/upload, replacements).
+ *
+ * The media library's "upload from URL" fetches under the partner webhooks' SSRF rules
+ * (./fetch-url.ts replaces the file service's `fetchUrlToInputFile`).
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { fetchUrlToInputFile } from './fetch-url';
 
 /** Types whose files begin with a signature that `file-type` recognises. */
 const SIGNED_TYPES = new Set([
@@ -95,7 +99,14 @@ type UploadService = {
 };
 type ServiceFactory = (deps: { strapi: Core.Strapi }) => UploadService;
 
-export default (plugin: { services: Record<string, ServiceFactory> }) => {
+export default (plugin: {
+  services: Record<string, ServiceFactory> & { file: Record<string, unknown> };
+}) => {
+  // "Upload from URL" of the media library fetches under the webhooks' SSRF rules (./fetch-url.ts).
+  // Boot stops if Strapi no longer has the function it replaces (it would fetch its own way).
+  if (typeof plugin.services.file?.fetchUrlToInputFile !== 'function')
+    throw new Error('src/extensions/upload: the upload plugin has no file.fetchUrlToInputFile to replace');
+  plugin.services.file = { ...plugin.services.file, fetchUrlToInputFile };
   const createUploadService = plugin.services.upload;
   plugin.services.upload = (deps) => {
     const service = createUploadService(deps);
