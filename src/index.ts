@@ -11,6 +11,7 @@ import { registerChangesQuery } from './graphql/changes';
 import { registerSearchQuery } from './graphql/search';
 import { registerEnumSpelling } from './graphql/enums';
 import { registerGraphqlIde } from './graphql/ide';
+import { registerHiddenFields } from './graphql/hidden-fields';
 import { registerSchemaDocument } from './graphql/schema-document';
 import { registerTimelineQuery } from './graphql/timeline';
 import { localeFallback } from './i18n/fallback';
@@ -60,6 +61,7 @@ export default {
     registerSearchQuery(strapi);
     // GraphQL: enumeration keys spelled as in REST, the schema as SDL, GraphiQL in development.
     registerEnumSpelling(strapi);
+    registerHiddenFields(strapi); // UploadFile.related: no GraphQL field (it could only fail)
     registerSchemaDocument(strapi);
     registerGraphqlIde(strapi);
     // The readable API reference at /api/docs (Swagger UI over /api/openapi.json).

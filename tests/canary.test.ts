@@ -17,6 +17,9 @@
  * of 3 hops and sorts along relations into draft & publish types are refused with 400.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { registerFirstAdmin } from './support/admin';
 import { documentData, documents, NO_DOCUMENT, seededDocumentIds } from './support/fixtures';
 import { problems, runProbes, type Expectation, type Outcome, type Probe } from './support/probe';
@@ -63,6 +66,17 @@ const seeded = new Map<string, string[]>();
 /** GraphQL root fields' arguments: name -> { argument -> enum values, or [] for other types } */
 const rootArguments = new Map<string, Map<string, string[]>>();
 const relationFieldArguments = new Map<string, Set<string>>();
+/** GraphQL type name -> its fields (named type, whether an argument is required), from introspection. */
+const objectFields = new Map<string, { name: string; type: string; requiredArgs: boolean }[]>();
+const typeKinds = new Map<string, string>();
+/** Kinds whose fields need a selection of their own. */
+const COMPOSITE = new Set(['OBJECT', 'UNION', 'INTERFACE']);
+interface TypeRef {
+  kind: string;
+  name: string | null;
+  ofType?: TypeRef | null;
+}
+const namedType = (ref: TypeRef): string => ref.name ?? (ref.ofType ? namedType(ref.ofType) : '');
 
 const canaryText = (label: string) => (attribute: Parameters<typeof canaryValue>[0]) =>
   canaryValue(attribute, CANARY, label);
@@ -178,9 +192,50 @@ async function assertCanariesReachable() {
   if (unreachable.length > 0) throw new Error(`canaries not reachable through: ${unreachable.join(', ')}`);
 }
 
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/**
+ * The seed has no media: one image goes into every media field of a seeded published entry of
+ * each type (every version of it), so that the crawl reads inside media files too.
+ */
+async function attachMedia() {
+  const filepath = path.join(os.tmpdir(), `canary-${randomBytes(4).toString('hex')}.png`);
+  fs.writeFileSync(filepath, PNG);
+  try {
+    const [file] = (await app.strapi
+      .plugin('upload')
+      .service('upload')
+      .upload({
+        data: { fileInfo: { name: 'canary.png', alternativeText: 'canary' } },
+        files: { filepath, originalFilename: 'canary.png', mimetype: 'image/png', size: PNG.length },
+      })) as { id: number }[];
+    for (const type of schema.types) {
+      const fields = Object.entries(type.attributes)
+        .filter(([, attribute]) => attribute.type === 'media')
+        .map(([name]) => name);
+      const documentId = seeded.get(type.uid)?.[0];
+      if (fields.length === 0 || !documentId) continue;
+      const rows = (await app.strapi.db
+        .query(type.uid as never)
+        .findMany({ where: { documentId }, select: ['id'] })) as { id: number }[];
+      for (const row of rows)
+        await app.strapi.db.query(type.uid as never).update({
+          where: { id: row.id },
+          data: Object.fromEntries(fields.map((field) => [field, file.id])),
+        });
+    }
+  } finally {
+    fs.rmSync(filepath, { force: true });
+  }
+}
+
 async function introspectGraphql() {
   const response = await app.http().post('/graphql').send({
-    query: `{ __schema { queryType { fields { name args { name type { kind name ofType { kind name } } } } } types { name kind enumValues { name } fields { name args { name } } } } }`,
+    query: `{ __schema { queryType { fields { name args { name type { kind name ofType { kind name } } } } } types { name kind enumValues { name } fields { name args { name type { kind } } type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`,
   });
   const data = response.body.data.__schema as {
     queryType: {
@@ -193,7 +248,7 @@ async function introspectGraphql() {
       name: string;
       kind: string;
       enumValues: { name: string }[] | null;
-      fields: { name: string; args: { name: string }[] }[] | null;
+      fields: { name: string; args: { name: string; type: { kind: string } }[]; type: TypeRef }[] | null;
     }[];
   };
   const enums = new Map(
@@ -211,6 +266,15 @@ async function introspectGraphql() {
     for (const field of type.fields ?? []) {
       relationFieldArguments.set(`${type.name}.${field.name}`, new Set(field.args.map((arg) => arg.name)));
     }
+    objectFields.set(
+      type.name,
+      (type.fields ?? []).map((field) => ({
+        name: field.name,
+        type: namedType(field.type),
+        requiredArgs: field.args.some((arg) => arg.type.kind === 'NON_NULL'),
+      })),
+    );
+    typeKinds.set(type.name, type.kind);
   }
 }
 
@@ -240,6 +304,7 @@ beforeAll(async () => {
   await plantCanaries();
   await assertCanariesReachable();
   await introspectGraphql();
+  await attachMedia();
 }, 120_000);
 
 afterAll(async () => {
@@ -648,6 +713,38 @@ function graphqlReadCases(): Case[] {
 }
 
 /** Filters along relation paths (0 to 2 hops), filters of relation fields, sorts along relations. */
+/**
+ * Every field one level inside the objects a content type holds that are not content types
+ * themselves (media files, components: what the relation crawl does not walk), each in its own
+ * query from the type's list query: `UploadFile.related` answered INTERNAL_SERVER_ERROR there.
+ */
+function graphqlNestedCases(): Case[] {
+  const contentTypeNames = new Set(schema.types.map((type) => type.graphql.typeName));
+  const cases: Case[] = [];
+  for (const type of schema.types) {
+    const root = type.graphql.findQuery;
+    if (!root) continue;
+    const page = rootArguments.get(root)?.has('pagination') ? argList({ pagination: GRAPHQL_PAGE }) : '';
+    for (const outer of objectFields.get(type.graphql.typeName) ?? []) {
+      if (outer.requiredArgs || contentTypeNames.has(outer.type) || typeKinds.get(outer.type) !== 'OBJECT')
+        continue;
+      if (outer.type.endsWith('RelationResponseCollection')) continue;
+      for (const inner of objectFields.get(outer.type) ?? []) {
+        if (inner.requiredArgs) continue;
+        const selection = COMPOSITE.has(typeKinds.get(inner.type) ?? '')
+          ? `${inner.name} { __typename }`
+          : inner.name;
+        cases.push(
+          gql('graphql nested', `{ r: ${root}${page} { ${outer.name} { ${selection} } } }`, {
+            expect: 'not-5xx',
+          }),
+        );
+      }
+    }
+  }
+  return cases;
+}
+
 function graphqlTraversalCases(): Case[] {
   const cases: Case[] = [];
   for (const type of schema.types) {
@@ -791,6 +888,12 @@ describe('no draft reaches a reader who may not read drafts', () => {
 
   it('GraphQL: every root field with each status, locale and publication filter, every relation field', async () => {
     expect(report(await crawl(graphqlReadCases()))).toBe('');
+  });
+
+  it('GraphQL: every field inside media and components, from each list query', async () => {
+    const cases = graphqlNestedCases();
+    expect(cases.length).toBeGreaterThan(20);
+    expect(report(await crawl(cases))).toBe('');
   });
 
   it('GraphQL: filters along relation paths and in relation fields, sorts along relations', async () => {
