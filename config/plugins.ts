@@ -6,6 +6,7 @@ import type { ValidationContext, GraphQLError } from 'graphql';
 import { formatGraphqlError } from '../src/graphql/format-error';
 import { graphiqlLandingPage } from '../src/graphql/ide';
 import { schemaDocumentPlugin } from '../src/graphql/schema-document';
+import { authMutationsLimitPlugin } from '../src/graphql/auth-limit';
 import { prototypeKeysPlugin } from '../src/middlewares/body-guard';
 
 const MB = 1024 * 1024;
@@ -98,7 +99,14 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         // cache hints. global::http-cache sends that header instead.
         // prototypeKeysPlugin: `constructor` and the like refused in variables, as in any body.
         // schemaDocumentPlugin: the served schema as SDL (src/graphql/schema-document.ts).
-        plugins: [ApolloServerPluginCacheControlDisabled(), prototypeKeysPlugin, schemaDocumentPlugin],
+        // authMutationsLimitPlugin: login, registration and password mutations draw on the REST
+        // routes' per-client budget (src/graphql/auth-limit.ts).
+        plugins: [
+          ApolloServerPluginCacheControlDisabled(),
+          prototypeKeysPlugin,
+          schemaDocumentPlugin,
+          authMutationsLimitPlugin,
+        ],
         validationRules: [
           maxAliasesRule({ n: 15, ...REPORT }),
           // What one request may cost, counted from its text: 1 per scalar field, 2 per object

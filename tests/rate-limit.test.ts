@@ -63,6 +63,60 @@ describe('content API (CVE-2025-64526)', () => {
   });
 });
 
+describe('GraphQL authentication mutations draw on the same budget', () => {
+  const graphql = (client: string, query: string) =>
+    app.http().post('/graphql').set(from(client)).send({ query });
+  const aliased = (count: number, offset = 0) =>
+    `mutation { ${Array.from(
+      { length: count },
+      (_, index) => `a${index}: forgotPassword(email: "nobody-${offset + index}@example.test") { ok }`,
+    ).join(' ')} }`;
+
+  it('one point per mutation field, aliases included; then REST is refused too', async () => {
+    const first = await graphql('198.51.100.20', aliased(3));
+    expect(first.status).toBe(200);
+    expect(first.body.errors).toBeUndefined();
+    const second = await graphql('198.51.100.20', aliased(3, 3));
+    expect(second.status).toBe(429);
+    expect(Number(second.headers['retry-after'])).toBeGreaterThan(0);
+    expect(second.body.errors[0].extensions.code).toBe('TOO_MANY_REQUESTS');
+    expect(second.body.data).toBeUndefined();
+    const rest = await app
+      .http()
+      .post('/api/auth/forgot-password')
+      .set(from('198.51.100.20'))
+      .send({ email: 'rest@example.test' });
+    expect(rest.status).toBe(429);
+  });
+
+  it('fragments and inline fragments count, and a budget spent on REST refuses GraphQL', async () => {
+    const logins = Array.from(
+      { length: BUDGET + 1 },
+      (_, index) =>
+        `l${index}: login(input: { identifier: "x${index}@example.test", password: "wrong-password" }) { jwt }`,
+    );
+    const split = Math.ceil(logins.length / 2);
+    const query = `mutation { ...F ... on Mutation { ${logins.slice(split).join(' ')} } } fragment F on Mutation { ${logins.slice(0, split).join(' ')} }`;
+    expect((await graphql('198.51.100.21', query)).status).toBe(429);
+
+    for (let attempt = 0; attempt < BUDGET; attempt += 1)
+      await app
+        .http()
+        .post('/api/auth/local')
+        .set(from('198.51.100.22'))
+        .send({ identifier: 'r@example.test', password: 'x' });
+    expect((await graphql('198.51.100.22', aliased(1))).status).toBe(429);
+  });
+
+  it('queries and other mutations are not counted', async () => {
+    for (let attempt = 0; attempt <= BUDGET; attempt += 1) {
+      const response = await graphql('198.51.100.23', '{ projects(pagination: { limit: 1 }) { title } }');
+      expect(response.status).toBe(200);
+    }
+    expect((await graphql('198.51.100.23', aliased(1))).status).toBe(200);
+  });
+});
+
 describe('the client address cannot be forged', () => {
   const attempt = (headers: Record<string, string>) =>
     app
