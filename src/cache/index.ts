@@ -44,7 +44,13 @@ const NOT_CONTENT = new Set([
   'api::webhook-delivery.webhook-delivery',
 ]);
 
-const caches = new WeakMap<Core.Strapi, CacheBackend>();
+/**
+ * Per Strapi instance, kept on globalThis: the app runs from dist/ while scripts and tests may load
+ * modules from src/ (the change feed's pruning bumps the generation from either copy).
+ */
+const CACHES = Symbol.for('inter-actions.response-cache.backends');
+const globals = globalThis as unknown as Record<symbol, WeakMap<Core.Strapi, CacheBackend> | undefined>;
+const caches = (globals[CACHES] ??= new WeakMap<Core.Strapi, CacheBackend>());
 
 /** The cache backend of this Strapi instance (created in register, closed on destroy). */
 export function cacheOf(strapi: Core.Strapi): CacheBackend {

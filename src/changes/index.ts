@@ -22,6 +22,7 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { Core, Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { cacheOf } from '../cache';
 
 export type ChangeType = 'project' | 'service' | 'enterprise' | 'site' | 'funder' | 'organisation';
 export type ChangeAction = 'published' | 'unpublished' | 'deleted';
@@ -308,7 +309,7 @@ export async function prunedThrough(strapi: Core.Strapi): Promise<string> {
 export async function pruneChanges(strapi: Core.Strapi, olderThanDays = RETENTION_DAYS): Promise<number> {
   const cutoff = new Date(Date.now() - olderThanDays * 24 * 60 * 60 * 1000);
   const knex = strapi.db.connection;
-  return knex.transaction(async (trx) => {
+  const deleted = await knex.transaction(async (trx) => {
     const newest: Row | undefined = await trx(TABLE)
       .max({ id: 'id' })
       .where('at', '<', isPostgres(strapi) ? cutoff : cutoff.toISOString())
@@ -322,6 +323,10 @@ export async function pruneChanges(strapi: Core.Strapi, olderThanDays = RETENTIO
       await trx(PRUNED_TABLE).update({ through_id: through }).where('id', 1);
     return deleted;
   });
+  // Raw SQL, unseen by the response cache: a cached feed page would still list the pruned events
+  // where the API now answers 410.
+  if (deleted > 0) await cacheOf(strapi).bump();
+  return deleted;
 }
 
 // ---------------------------------------------------------------------------------------------
