@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { applyRegistrationSetting } from '../src/bootstrap/registration';
 import { createDatabase, databaseUrl } from './support/database';
 import { APP_DIR, spawnStrapi, waitForHealth, type ServerProcess } from './support/server-process';
 import { startStrapi, type TestApp } from './support/strapi';
@@ -32,6 +33,20 @@ describe('self-registration with ALLOW_REGISTRATION=true', () => {
     expect(response.body.jwt).toEqual(expect.any(String));
     expect(response.body.user.password).toBeUndefined();
     const stored = await users().findOne({ where: { email: 'newcomer@example.test' }, populate: ['role'] });
+    expect(stored.role.type).toBe('authenticated');
+  });
+
+  it('a default role changed in the panel to editor is set back to authenticated at boot', async () => {
+    const store = app.strapi.store({ type: 'plugin', name: 'users-permissions' });
+    const advanced = (await store.get({ key: 'advanced' })) as Record<string, unknown>;
+    await store.set({ key: 'advanced', value: { ...advanced, default_role: 'editor' } });
+    await applyRegistrationSetting(app.strapi);
+    const response = await app
+      .http()
+      .post('/api/auth/local/register')
+      .send({ username: 'second', email: 'second@example.test', password: 'Second-passw0rd' });
+    expect(response.status).toBe(200);
+    const stored = await users().findOne({ where: { email: 'second@example.test' }, populate: ['role'] });
     expect(stored.role.type).toBe('authenticated');
   });
 
