@@ -44,7 +44,8 @@ beforeAll(async () => {
   const server = app.strapi.server.httpServer;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
-  const tokens = (app.strapi.admin.services as unknown as { transfer: { token: TransferTokens } }).transfer.token;
+  const tokens = (app.strapi.admin.services as unknown as { transfer: { token: TransferTokens } }).transfer
+    .token;
   ({ accessKey } = await tokens.create({
     name: 'Copie vers la préproduction',
     description: '',
@@ -155,7 +156,9 @@ describe('a remote data transfer on the serving instance', () => {
     expect(after.body.data.title).toBe(newTitle);
     const found = await app.http().get(search);
     expect(found.status).toBe(200);
-    expect(found.body.data.map((hit: { documentId: string }) => hit.documentId)).toEqual([project.documentId]);
+    expect(found.body.data.map((hit: { documentId: string }) => hit.documentId)).toEqual([
+      project.documentId,
+    ]);
     const ready = await app.http().get('/_ready');
     expect(ready.status).toBe(200);
     expect(ready.body.checks.dataTransfer).toBe('none');
@@ -175,7 +178,10 @@ describe('a remote data transfer on the serving instance', () => {
       // The request passes the guard, then waits on the sites table, held by this transaction.
       await lock.query('BEGIN');
       await lock.query('LOCK TABLE sites IN ACCESS EXCLUSIVE MODE');
-      const pending = app.http().get('/api/sites?populate=projects&pagination[pageSize]=7').then((r) => r);
+      const pending = app
+        .http()
+        .get('/api/sites?populate=projects&pagination[pageSize]=7')
+        .then((r) => r);
       const deadline = Date.now() + 10_000;
       for (;;) {
         const { rows } = await lock.query(

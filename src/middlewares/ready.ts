@@ -61,6 +61,9 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
       dataTransfer === 'none';
     ctx.status = ready ? 200 : 503;
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { status: ready ? 'ok' : 'unavailable', checks: { boot, database, redis: redisOutcome, dataTransfer } };
+    ctx.body = {
+      status: ready ? 'ok' : 'unavailable',
+      checks: { boot, database, redis: redisOutcome, dataTransfer },
+    };
   };
 };

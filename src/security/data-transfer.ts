@@ -69,7 +69,9 @@ async function runHooks(strapi: Core.Strapi, hooks: Hook[], what: string): Promi
     try {
       await within(Promise.resolve().then(hook), HOOK_TIMEOUT_MS);
     } catch (error) {
-      strapi.log.error(`Data transfer: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+      strapi.log.error(
+        `Data transfer: ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

@@ -353,7 +353,9 @@ export async function stopQueue(strapi: Core.Strapi): Promise<void> {
     }),
   ]).finally(() => clearTimeout(timer));
   if (gaveUp)
-    strapi.log.warn(`Webhooks: ${runtime.pending.size} delivery run(s) not queued at stop; the sweep will queue them.`);
+    strapi.log.warn(
+      `Webhooks: ${runtime.pending.size} delivery run(s) not queued at stop; the sweep will queue them.`,
+    );
   runtimes.delete(strapi);
   // Running deliveries may finish (their attempt is bounded); then the connections close.
   await runtime.boss.stop({

@@ -133,7 +133,9 @@ export async function fetchUrlToInputFile(
   } finally {
     clearTimeout(deadline);
   }
-  const mimetype = String(response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
+  const mimetype = String(response.headers['content-type'] ?? 'application/octet-stream')
+    .split(';')[0]
+    .trim();
   const { size } = await fs.promises.stat(filepath);
   return { file: { filepath, originalFilename, mimetype, size, tmpWorkingDirectory } };
 }

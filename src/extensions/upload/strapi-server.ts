@@ -99,9 +99,7 @@ type UploadService = {
 };
 type ServiceFactory = (deps: { strapi: Core.Strapi }) => UploadService;
 
-export default (plugin: {
-  services: Record<string, ServiceFactory> & { file: Record<string, unknown> };
-}) => {
+export default (plugin: { services: Record<string, ServiceFactory> & { file: Record<string, unknown> } }) => {
   // "Upload from URL" of the media library fetches under the webhooks' SSRF rules (./fetch-url.ts).
   // Boot stops if Strapi no longer has the function it replaces (it would fetch its own way).
   if (typeof plugin.services.file?.fetchUrlToInputFile !== 'function')
