@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileNameOf } from '../src/extensions/upload/fetch-url';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { startStrapi, type TestApp } from './support/strapi';
 
@@ -116,5 +117,18 @@ describe('upload from URL (media library)', () => {
     // The redirect's target was never fetched: one request for the file, one for the redirect.
     expect(reached).toEqual(['/pixel.png', '/redirect']);
     expect(await countFiles()).toBe(files + 1);
+  });
+});
+
+describe('the stored file name', () => {
+  it.each([
+    ['a plain name', 'https://example.org/images/logo.png', 'logo.png'],
+    ['accents and spaces', 'https://example.org/Caf%C3%A9%20du%20coin.JPG', 'Cafe_du_coin.JPG'],
+    ['another script keeps its extension', 'https://example.org/%E5%9B%BE%E7%89%87.jpg', 'file.jpg'],
+    ['encoded slashes stay in the name', 'https://example.org/..%2f..%2fetc%2fpasswd', 'file.etc_passwd'],
+    ['no name at all', 'https://example.org/', 'file'],
+    ['100,000 underscores (linear time)', `https://example.org/${'_'.repeat(100_000)}a.png`, 'file.png'],
+  ])('%s', (_label, url, name) => {
+    expect(fileNameOf(new URL(url))).toBe(name);
   });
 });

@@ -325,7 +325,12 @@ export async function pruneChanges(strapi: Core.Strapi, olderThanDays = RETENTIO
   });
   // Raw SQL, unseen by the response cache: a cached feed page would still list the pruned events
   // where the API now answers 410.
-  if (deleted > 0) await cacheOf(strapi).bump();
+  if (deleted > 0)
+    await cacheOf(strapi)
+      .bump()
+      .catch((error: Error) =>
+        strapi.log.warn(`Change feed pruning: response cache not reached (${error.message})`),
+      );
   return deleted;
 }
 

@@ -22,7 +22,20 @@ import { errors } from '@strapi/utils';
 import { refusedAddress, safeLookup } from '../../webhooks/addresses';
 import { webhookSettings } from '../../webhooks/settings';
 
+/** Idle time allowed at any point, and the whole fetch's limit. */
 const TIMEOUT_MS = 20_000;
+const DEADLINE_MS = 60_000;
+
+/**
+ * Why a fetch failed, for the panel: a refused name is not told which address it resolved to
+ * (that would map the internal network for whoever may upload).
+ */
+function failure(url: URL, error: Error, timedOut = false): string {
+  if (timedOut) return `Could not fetch ${url.host}: not finished within ${DEADLINE_MS / 1000} s`;
+  if (/resolves to/.test(error.message))
+    return `Could not fetch ${url.host}: its address is not a public one (the URL is refused)`;
+  return `Could not fetch ${url.host}: ${error.message}`;
+}
 
 export interface FetchedFile {
   filepath: string;
@@ -41,12 +54,26 @@ export function fileNameOf(url: URL): string {
   } catch {
     // kept as it is
   }
-  const cleaned = last
-    .normalize('NFKD')
-    .replace(/[^\w.-]+/g, '_')
-    .replace(/^[._]+/, '')
-    .slice(-100);
-  return cleaned || 'file';
+  const trimUnderscores = (text: string) => {
+    let start = 0;
+    let end = text.length;
+    while (start < end && text[start] === '_') start += 1;
+    while (end > start && text[end - 1] === '_') end -= 1;
+    return text.slice(start, end);
+  };
+  // Cut first: the name comes from a URL of any length.
+  const clean = (text: string) =>
+    trimUnderscores(
+      text
+        .slice(0, 200)
+        .normalize('NFKD')
+        .replace(/[^\w-]+/g, '_'),
+    );
+  // The extension apart, so that a name of other scripts (`图片.jpg`) keeps it.
+  const dot = last.lastIndexOf('.');
+  const base = clean(dot > 0 ? last.slice(0, dot) : last).slice(0, 80) || 'file';
+  const extension = dot > 0 ? clean(last.slice(dot + 1)).slice(0, 10) : '';
+  return extension ? `${base}.${extension}` : base;
 }
 
 function checkedUrl(value: unknown, allowPrivate: boolean): URL {
@@ -76,66 +103,73 @@ export async function fetchUrlToInputFile(
   const { allowPrivateUrls } = webhookSettings();
   const url = checkedUrl(value, allowPrivateUrls);
   const client = url.protocol === 'https:' ? https : http;
-  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const request = client.get(
-      url,
-      { agent: false, lookup: safeLookup({ allowPrivateUrls }) as never, timeout: TIMEOUT_MS },
-      resolve,
-    );
-    request.on('timeout', () => request.destroy(new Error('no answer in time')));
-    request.on('error', (error) =>
-      reject(new errors.ApplicationError(`Could not fetch ${url.host}: ${error.message}`)),
-    );
-  });
-  const status = response.statusCode ?? 0;
-  if (status < 200 || status > 299) {
-    response.resume();
-    throw new errors.ApplicationError(
-      status >= 300 && status < 400
-        ? `Could not fetch ${url.host}: redirects are not followed; give the file's own address`
-        : `Could not fetch ${url.host}: it answered ${status}`,
-    );
-  }
-  const length = Number.parseInt(String(response.headers['content-length'] ?? ''), 10);
-  const totalBytes = Number.isFinite(length) ? length : null;
-  const tooLarge = () => new errors.ApplicationError(`File too large: at most ${sizeLimit} bytes`);
-  if (sizeLimit && totalBytes !== null && totalBytes > sizeLimit) {
-    response.resume();
-    throw tooLarge();
-  }
-  const report = (progress: { bytesWritten: number; totalBytes: number | null }) => {
-    try {
-      onProgress?.(progress);
-    } catch {
-      // progress is for the panel's bar only
-    }
-  };
-  report({ bytesWritten: 0, totalBytes });
-  const originalFilename = fileNameOf(url);
-  const filepath = path.join(tmpWorkingDirectory, originalFilename);
-  let bytesWritten = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      bytesWritten += chunk.length;
-      if (sizeLimit && bytesWritten > sizeLimit) return callback(tooLarge());
-      report({ bytesWritten, totalBytes });
-      callback(null, chunk);
-    },
-  });
-  const deadline = setTimeout(() => response.destroy(new Error('download took too long')), TIMEOUT_MS * 3);
+  // One deadline for everything (name, connection, headers, body): a server sending a byte now
+  // and then would outlast an idle timeout.
+  let request: http.ClientRequest | undefined;
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    request?.destroy(new Error(`not finished within ${DEADLINE_MS / 1000} s`));
+  }, DEADLINE_MS);
   try {
-    await pipeline(response, counter, fs.createWriteStream(filepath));
-  } catch (error) {
-    await fs.promises.rm(filepath, { force: true });
-    throw error instanceof errors.ApplicationError
-      ? error
-      : new errors.ApplicationError(`Could not fetch ${url.host}: ${(error as Error).message}`);
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      request = client.get(
+        url,
+        { agent: false, lookup: safeLookup({ allowPrivateUrls }) as never, timeout: TIMEOUT_MS },
+        resolve,
+      );
+      request.on('timeout', () => request?.destroy(new Error('no answer in time')));
+      request.on('error', (error) => reject(new errors.ApplicationError(failure(url, error))));
+    });
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      response.destroy();
+      throw new errors.ApplicationError(
+        status >= 300 && status < 400
+          ? `Could not fetch ${url.host}: redirects are not followed; give the file's own address`
+          : `Could not fetch ${url.host}: it answered ${status}`,
+      );
+    }
+    const length = Number.parseInt(String(response.headers['content-length'] ?? ''), 10);
+    const totalBytes = Number.isFinite(length) ? length : null;
+    const tooLarge = () => new errors.ApplicationError(`File too large: at most ${sizeLimit} bytes`);
+    if (sizeLimit && totalBytes !== null && totalBytes > sizeLimit) {
+      response.destroy();
+      throw tooLarge();
+    }
+    const report = (progress: { bytesWritten: number; totalBytes: number | null }) => {
+      try {
+        onProgress?.(progress);
+      } catch {
+        // progress is for the panel's bar only
+      }
+    };
+    report({ bytesWritten: 0, totalBytes });
+    const originalFilename = fileNameOf(url);
+    const filepath = path.join(tmpWorkingDirectory, originalFilename);
+    let bytesWritten = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytesWritten += chunk.length;
+        if (sizeLimit && bytesWritten > sizeLimit) return callback(tooLarge());
+        report({ bytesWritten, totalBytes });
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(response, counter, fs.createWriteStream(filepath));
+    } catch (error) {
+      await fs.promises.rm(filepath, { force: true });
+      throw error instanceof errors.ApplicationError
+        ? error
+        : new errors.ApplicationError(failure(url, error as Error, timedOut));
+    }
+    const mimetype = String(response.headers['content-type'] ?? 'application/octet-stream')
+      .split(';')[0]
+      .trim();
+    const { size } = await fs.promises.stat(filepath);
+    return { file: { filepath, originalFilename, mimetype, size, tmpWorkingDirectory } };
   } finally {
     clearTimeout(deadline);
   }
-  const mimetype = String(response.headers['content-type'] ?? 'application/octet-stream')
-    .split(';')[0]
-    .trim();
-  const { size } = await fs.promises.stat(filepath);
-  return { file: { filepath, originalFilename, mimetype, size, tmpWorkingDirectory } };
 }
