@@ -6,12 +6,7 @@
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { createCallers, type Callers } from './support/callers';
 import { startStrapi, type TestApp } from './support/strapi';
-
-/** A real one-pixel PNG. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
+import { PNG } from './support/images';
 
 let app: TestApp;
 let callers: Callers;

@@ -43,6 +43,7 @@ import {
 import { startStrapi, type TestApp } from './support/strapi';
 import { tokenFromAdminApi, tokenFromCli } from './support/tokens';
 import { bearer, createApiUser } from './support/users';
+import { PNG } from './support/images';
 
 const CANARY = `canary${randomBytes(5).toString('hex')}`;
 const NOWHERE = `nowhere${randomBytes(5).toString('hex')}`;
@@ -191,12 +192,6 @@ async function assertCanariesReachable() {
   }
   if (unreachable.length > 0) throw new Error(`canaries not reachable through: ${unreachable.join(', ')}`);
 }
-
-/** A 1×1 PNG. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 /**
  * The seed has no media: one image goes into every media field of a seeded published entry of

@@ -16,6 +16,7 @@ import { freePort, spawnRedis } from './support/server-process';
 import { startStrapi, type TestApp } from './support/strapi';
 import { statementsDuring } from './support/sql';
 import { bearer, createApiUser, type ApiUser } from './support/users';
+import { PNG } from './support/images';
 
 const APP_DIR = path.resolve(__dirname, '..');
 const ORIGIN = 'https://www.example.org';
@@ -27,10 +28,6 @@ const STRAPI_ERROR = (status: number) => ({
   error: { status, name: expect.any(String), message: expect.any(String), details: expect.anything() },
 });
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
 const HTML = Buffer.from('<!doctype html><html><script>alert(1)</script></html>');
 

@@ -8,11 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { fileNameOf } from '../src/extensions/upload/fetch-url';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { startStrapi, type TestApp } from './support/strapi';
-
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
+import { PNG } from './support/images';
 
 let app: TestApp;
 let coordinator: AdminSession;
