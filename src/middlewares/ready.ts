@@ -12,21 +12,11 @@ import type { Core } from '@strapi/strapi';
 import { opsRedis } from '../ops/redis';
 import { opsStateOf } from '../ops/state';
 import { transferRunning } from '../security/data-transfer';
+import { within } from '../utils/within';
 
 const CHECK_TIMEOUT_MS = 1000;
 
 type Outcome = 'ok' | 'failed' | 'timeout' | 'not configured' | 'starting' | 'shutting down';
-
-function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error(`no answer within ${ms} ms`), { timeout: true })),
-      ms,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
   let lastWarning = 0;

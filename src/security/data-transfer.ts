@@ -26,6 +26,7 @@
  * switch; `assertDataTransfersWatched` runs at boot and refuses to start if it is not in place.
  */
 import type { Core } from '@strapi/strapi';
+import { within } from '../utils/within';
 
 type Hook = () => Promise<unknown>;
 
@@ -55,14 +56,6 @@ interface TransferState {
 const STATES = Symbol.for('inter-actions.data-transfer.states');
 const globals = globalThis as unknown as Record<symbol, WeakMap<Core.Strapi, TransferState> | undefined>;
 const states = (globals[STATES] ??= new WeakMap<Core.Strapi, TransferState>());
-
-function within(work: Promise<unknown>, ms: number): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not finished after ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 async function runHooks(strapi: Core.Strapi, hooks: Hook[], what: string): Promise<void> {
   for (const hook of hooks) {
