@@ -5,7 +5,7 @@
  * API's Content Manager (publishing), and a partner that did a full sync and then applied the
  * feed must hold exactly what the API shows.
  */
-import { CHANGE_TYPES, onChangesCommitted, pruneChanges, type ChangeEvent } from '../src/changes';
+import { CHANGE_TYPES, type ChangeEvent } from '../src/changes';
 import { registerFirstAdmin, type AdminSession } from './support/admin';
 import { createCallers, type Callers } from './support/callers';
 import { documentData, seededDocumentIds } from './support/fixtures';
@@ -17,7 +17,10 @@ import {
   type ContentTypeInfo,
   type Schema,
 } from './support/schema-walk';
-import { startStrapi, type TestApp } from './support/strapi';
+import { appModule, startStrapi, type TestApp } from './support/strapi';
+
+// The app's own instance of the module: its listeners and the cache it bumps are per instance.
+const { onChangesCommitted, pruneChanges } = appModule<typeof import('../src/changes')>('src/changes');
 
 jest.setTimeout(300_000);
 

@@ -11,9 +11,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import WebSocket from 'ws';
-import { assertDataTransfersWatched } from '../src/security/data-transfer';
 import { databaseUrl } from './support/database';
-import { startStrapi, type TestApp } from './support/strapi';
+import { appModule, startStrapi, type TestApp } from './support/strapi';
+
+// The app's own instance of the module (it marks the lifecycles switch it wraps).
+const { assertDataTransfersWatched } = appModule<typeof import('../src/security/data-transfer')>(
+  'src/security/data-transfer',
+);
 
 let app: TestApp;
 let port: number;

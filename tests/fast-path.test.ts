@@ -10,10 +10,12 @@
  * - Each patch's self-check finds its target hidden, and says so.
  */
 import type { Core } from '@strapi/strapi';
-import { PATCHES, fastPathStatus } from '../src/fast-path';
 import { createQueryFuzzer } from './support/fuzz';
 import { seededRandom } from './support/random';
-import { startStrapi, type TestApp } from './support/strapi';
+import { appModule, startStrapi, type TestApp } from './support/strapi';
+
+// The app's own instance of the module (its patches' state is per Strapi instance).
+const { PATCHES, fastPathStatus } = appModule<typeof import('../src/fast-path')>('src/fast-path');
 import { bearer, createApiUser } from './support/users';
 import { createReadOnlyToken } from '../src/permissions/tokens';
 

@@ -13,7 +13,7 @@ import type { Response } from 'supertest';
 import { entrySize, memoryBackend, redisBackend, type CacheBackend } from '../src/cache/backend';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { freePort, spawnRedis } from './support/server-process';
-import { startStrapi, type TestApp } from './support/strapi';
+import { appModule, startStrapi, type TestApp } from './support/strapi';
 import { statementsDuring } from './support/sql';
 import { bearer, createApiUser, type ApiUser } from './support/users';
 import { PNG } from './support/images';
@@ -39,11 +39,7 @@ const ABUSIVE_QUERY = `{ ${Array.from(
 
 /** The cache backend the booted app uses: the compiled module Strapi loaded, not the source. */
 function backendOf(app: TestApp): CacheBackend {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { cacheOf } = require(path.join(APP_DIR, 'dist', 'src', 'cache')) as {
-    cacheOf: (strapi: unknown) => CacheBackend;
-  };
-  return cacheOf(app.strapi);
+  return appModule<typeof import('../src/cache')>('src/cache').cacheOf(app.strapi);
 }
 
 type Model = { attributes: Record<string, { type: string }> };

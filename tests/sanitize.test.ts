@@ -8,9 +8,13 @@
  * relations two levels deep, for every caller seen plus no caller and an empty `auth`.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { delegatedCalls, strapiOutputSanitizer } from '../src/fast-path/output-sanitizer';
 import { createCallers, type Callers } from './support/callers';
-import { startStrapi, type TestApp } from './support/strapi';
+import { appModule, startStrapi, type TestApp } from './support/strapi';
+
+// The app's own instance of the module: it records the calls of the app's sanitizer.
+const { delegatedCalls, strapiOutputSanitizer } = appModule<
+  typeof import('../src/fast-path/output-sanitizer')
+>('src/fast-path/output-sanitizer');
 
 type Sanitize = (data: unknown, schema: unknown, options?: { auth?: unknown }) => Promise<unknown>;
 type Call = { data: unknown; schema: { uid: string }; options: { auth?: unknown } };

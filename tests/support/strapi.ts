@@ -1,16 +1,41 @@
 /**
- * Boots one Strapi per test file, in-process, on its own copy of the seeded template database
- * (or on an empty database), and gives supertest an HTTP handle on it.
+ * Boots one Strapi per test file on its own copy of the seeded template database (or on an empty
+ * database), and gives supertest an HTTP handle on it. Strapi runs in the jest worker's own realm
+ * (tests/support/native.js, through the environment tests/support/environment.js), so its modules
+ * are loaded once per worker.
  */
 import path from 'node:path';
-import { createStrapi, type Core } from '@strapi/strapi';
+import type { Core } from '@strapi/strapi';
 import supertest from 'supertest';
-import { settle } from '../../src/utils/settle';
 import { createDatabase, databaseUrl } from './database';
 
 const appDir = path.resolve(__dirname, '..', '..');
 const distDir = path.join(appDir, 'dist');
 let databases = 0;
+
+interface Native {
+  boot(options: {
+    appDir: string;
+    distDir: string;
+    env: Record<string, string>;
+  }): Promise<{ strapi: Core.Strapi; stop: () => Promise<void> }>;
+  appModule(distDir: string, name: string): unknown;
+}
+
+function native(): Native {
+  const door = (globalThis as { __appNative?: Native }).__appNative;
+  if (!door) throw new Error('tests/support/environment.js is not the test environment (jest.config.js)');
+  return door;
+}
+
+/**
+ * The app's own instance of module `src/<name>` (its compiled copy, as the booted Strapi runs it):
+ * for modules that keep state per Strapi instance (caches, patches, listeners). Stateless helpers
+ * may be imported from src/ directly.
+ */
+export function appModule<T>(name: string): T {
+  return native().appModule(distDir, name) as T;
+}
 
 export interface TestApp {
   strapi: Core.Strapi;
@@ -40,20 +65,16 @@ export async function startStrapi(options: StartOptions = {}): Promise<TestApp> 
   if (!options.databaseName)
     await createDatabase(databaseName, options.database === 'empty' ? undefined : template);
 
-  const previous = { ...process.env };
-  Object.assign(process.env, { DATABASE_URL: databaseUrl(databaseName), LOG_LEVEL: 'warn' }, options.env);
-
-  const strapi = await createStrapi({ appDir, distDir }).load();
-  strapi.server.mount();
+  // The test file's own process.env (a copy) holds what global setup and the file set.
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
+  Object.assign(env, { DATABASE_URL: databaseUrl(databaseName), LOG_LEVEL: 'warn' }, options.env);
+  const { strapi, stop } = await native().boot({ appDir, distDir, env });
 
   return {
     strapi,
     databaseName,
     http: () => supertest.agent(strapi.server.httpServer),
-    stop: async () => {
-      await settle(strapi);
-      await strapi.destroy();
-      process.env = previous;
-    },
+    stop,
   };
 }
