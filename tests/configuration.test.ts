@@ -1,8 +1,8 @@
 /**
  * Every environment variable the server and its scripts read is documented twice, in the same
- * words of the same list: `.env.example` (what an operator copies) and the README's
- * "Configuration" table. Read from the code itself, so that a new `env('X')` without its line
- * fails here.
+ * words of the same list: `.env.example` (what an operator copies) and the "Configuration" table
+ * of the operator guide, docs/operators.md. Read from the code itself, so that a new `env('X')`
+ * without its line fails here.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,9 +37,9 @@ function variablesRead(): Map<string, string> {
 }
 
 const envExample = fs.readFileSync(path.join(ROOT, '.env.example'), 'utf8');
-const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-const configurationTable = readme
-  .slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5))
+const guide = fs.readFileSync(path.join(ROOT, 'docs', 'operators.md'), 'utf8');
+const configurationTable = guide
+  .slice(guide.indexOf('## Configuration'), guide.indexOf('\n## ', guide.indexOf('## Configuration') + 5))
   .split('\n')
   .filter((line) => line.startsWith('|'))
   .join('\n');
@@ -56,7 +56,7 @@ it.each([...read.entries()])('%s (read in %s) is in .env.example', (name) => {
   expect(envExample).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
 });
 
-it.each([...read.entries()])('%s (read in %s) is in the README’s configuration table', (name) => {
+it.each([...read.entries()])('%s (read in %s) is in the configuration table of docs/operators.md', (name) => {
   expect(configurationTable).toContain(`\`${name}\``);
 });
 

@@ -194,12 +194,22 @@ describe('one description per column', () => {
           .map((cell) => (/^\s*:?-+:?\s*$/.test(cell) ? '---' : cell.trim())),
       );
 
-  it('the README shows the table of src/api/listing/services/columns.ts', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  it('the partner guide (docs/partners.en.md) shows the table of src/api/listing/services/columns.ts', () => {
+    const guide = fs.readFileSync(path.join(__dirname, '..', 'docs', 'partners.en.md'), 'utf8');
     const wanted = cells(columnTable());
-    const start = readme.indexOf('| column ');
+    const start = guide.indexOf('| column ');
     expect(start).toBeGreaterThan(0);
-    expect(cells(readme.slice(start)).slice(0, wanted.length)).toEqual(wanted);
+    expect(cells(guide.slice(start)).slice(0, wanted.length)).toEqual(wanted);
+  });
+
+  it('its French translation (docs/partners.fr.md) shows every column with its French meaning', () => {
+    const guide = fs.readFileSync(path.join(__dirname, '..', 'docs', 'partners.fr.md'), 'utf8');
+    const start = guide.indexOf('| colonne ');
+    expect(start).toBeGreaterThan(0);
+    const rows = cells(guide.slice(start)).slice(2, 2 + LISTING_COLUMNS.length);
+    expect(rows.map(([name, , meaning]) => [name, meaning])).toEqual(
+      LISTING_COLUMNS.map((name) => [`\`${name}\``, describeColumn(name, 'fr')]),
+    );
   });
 
   it('the OpenAPI schema describes every column in English', async () => {
