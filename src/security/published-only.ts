@@ -19,13 +19,15 @@
  *   (a condition on `publishedAt` there, which is how GraphQL passes `status` on, is replaced);
  * - `orderBy` may not pass through a draft & publish type, nor order by `status` (400).
  * It also bounds the cost of relation paths for every content API caller: `where` and `orderBy`
- * may cross at most MAX_RELATION_HOPS relations (400 beyond, before any SQL runs).
+ * may cross at most MAX_RELATION_HOPS relations (400 beyond, before any SQL runs), and each
+ * relation condition of a `where` becomes a semi-join under the bounds of ./relation-filters.ts.
  *
  * Who may read drafts is `mayReadDrafts` in ../permissions/publication.ts (the editor role).
  */
 import type { Core } from '@strapi/strapi';
 import { contentTypes, errors } from '@strapi/utils';
 import { contentApiState, mayReadDrafts } from '../permissions/publication';
+import { asRelationCondition, relationFiltersAsSemiJoins } from './relation-filters';
 
 /** Relations a filter or sort may cross: `filters[funders][projects][title]` is two. */
 export const MAX_RELATION_HOPS = 2;
@@ -69,15 +71,6 @@ const tooDeep = (what: string) =>
     source: 'query',
     param: what === 'sort' ? 'sort' : 'filters',
   });
-
-/** `value` as the condition it stands for on the related row (an id, an id operator or conditions). */
-function asRelationCondition(value: Where): Where {
-  if (!isRecord(value)) return { id: value };
-  const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0].startsWith('$') && !GROUP_OPERATORS.has(keys[0]) && keys[0] !== '$not')
-    return { id: value };
-  return value;
-}
 
 const andPublished = (where: Where): Where =>
   where === undefined || (isRecord(where) && Object.keys(where).length === 0)
@@ -199,8 +192,8 @@ function rewriteEntry(walk: Walk, uid: string, value: unknown): unknown {
     const { publishedAt: _ignored, ...rest } = where;
     where = rest;
   }
-  if (restrict) entry.where = andPublished(where);
-  else if (where !== undefined) entry.where = where;
+  if (restrict) where = andPublished(where);
+  if (where !== undefined) entry.where = relationFiltersAsSemiJoins(walk.strapi, uid, where);
   if (entry.orderBy !== undefined) checkOrderBy(walk, uid, entry.orderBy);
   if (entry.populate !== undefined) entry.populate = rewritePopulate(walk, uid, entry.populate);
   if (!restrict && value === true) return true;
@@ -215,9 +208,9 @@ interface ReadEvent {
 
 /** Rewrites `params` of a read of `uid` in place (the entity manager runs the same object). */
 export function rewriteRead(walk: Walk, uid: string, params: Record<string, unknown>): void {
-  const where = params.where === undefined ? undefined : rewriteWhere(walk, uid, params.where);
-  if (walk.publishedOnly && hasDraftAndPublish(walk, uid)) params.where = andPublished(where);
-  else if (where !== undefined) params.where = where;
+  let where = params.where === undefined ? undefined : rewriteWhere(walk, uid, params.where);
+  if (walk.publishedOnly && hasDraftAndPublish(walk, uid)) where = andPublished(where);
+  if (where !== undefined) params.where = relationFiltersAsSemiJoins(walk.strapi, uid, where);
   if (params.orderBy !== undefined) checkOrderBy(walk, uid, params.orderBy);
   if (params.populate !== undefined) params.populate = rewritePopulate(walk, uid, params.populate);
 }
