@@ -8,6 +8,7 @@ import { graphiqlLandingPage } from '../src/graphql/ide';
 import { schemaDocumentPlugin } from '../src/graphql/schema-document';
 import { authMutationsLimitPlugin } from '../src/graphql/auth-limit';
 import { prototypeKeysPlugin } from '../src/middlewares/body-guard';
+import { cancelledStatementsPlugin } from '../src/middlewares/error-shape';
 import { GRAPHQL_LIMITS } from '../src/middlewares/graphql-bounds';
 
 const MB = 1024 * 1024;
@@ -104,11 +105,13 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         // schemaDocumentPlugin: the served schema as SDL (src/graphql/schema-document.ts).
         // authMutationsLimitPlugin: login, registration and password mutations draw on the REST
         // routes' per-client budget (src/graphql/auth-limit.ts).
+        // cancelledStatementsPlugin: a statement timeout answers REST's 503 (src/middlewares/error-shape.ts).
         plugins: [
           ApolloServerPluginCacheControlDisabled(),
           prototypeKeysPlugin,
           schemaDocumentPlugin,
           authMutationsLimitPlugin,
+          cancelledStatementsPlugin,
         ],
         validationRules: [
           maxAliasesRule({ n: 15, ...REPORT }),

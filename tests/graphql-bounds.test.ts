@@ -1,7 +1,8 @@
 /**
  * Issue 23, section 3: GraphQL documents that blocked the event loop. The penetration test's
  * documents, each limit at its bound and one past it, GET and batched bodies, variables nested
- * 20,000 deep; the project's own queries still answer.
+ * 20,000 deep, and a statement timeout reached through GraphQL; the project's own queries still
+ * answer.
  *
  * A refusal in Strapi's error shape (`{ data: null, error }`) comes from global::graphql-bounds:
  * Apollo answers in GraphQL's (`{ errors }`), so such an answer shows that Apollo never parsed the
@@ -9,13 +10,16 @@
  * would meet.
  */
 import { getIntrospectionQuery } from 'graphql';
+import { Client } from 'pg';
 import { GRAPHQL_LIMITS } from '../src/middlewares/graphql-bounds';
+import { databaseUrl } from './support/database';
 import { startStrapi, type TestApp } from './support/strapi';
 
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startStrapi();
+  // Short enough for the timeout test to wait on a locked table for a second only.
+  app = await startStrapi({ env: { DATABASE_STATEMENT_TIMEOUT: '1000' } });
 });
 
 afterAll(async () => {
@@ -194,6 +198,32 @@ describe('GET and batched bodies are bounded too', () => {
     const small = await postRaw(JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]));
     expect(small.status).toBe(400);
     expect(small.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('a statement timeout through GraphQL answers as REST does', () => {
+  it('503 with Retry-After, in the same shape and words as REST', async () => {
+    // A second connection holds the projects table: each read waits until PostgreSQL cancels it.
+    const lock = new Client({ connectionString: databaseUrl(app.databaseName) });
+    await lock.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE projects IN ACCESS EXCLUSIVE MODE');
+      const [graphql, rest] = await Promise.all([
+        post('{ projects(filters: { title: { eq: "statement-timeout" } }) { title } }'),
+        app.http().get('/api/projects?filters[title][$eq]=statement-timeout'),
+      ]);
+      expect(rest.status).toBe(503);
+      expect(rest.body.error.name).toBe('ServiceUnavailableError');
+      expect(graphql.status).toBe(503);
+      expect(graphql.headers['retry-after']).toBe(rest.headers['retry-after']);
+      expect(Number(graphql.headers['retry-after'])).toBeGreaterThan(0);
+      expect(graphql.body).toEqual(rest.body);
+    } finally {
+      await lock.query('ROLLBACK');
+      await lock.end();
+    }
+    expect((await post('{ projects(pagination: { pageSize: 1 }) { title } }')).status).toBe(200);
   });
 });
 
