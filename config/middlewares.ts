@@ -86,6 +86,9 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     },
     // Right after the body is parsed, before any route reads it.
     'global::body-guard',
+    // GraphQL documents and variables past their bounds refused before Apollo parses them; after
+    // body-guard, which leaves GraphQL bodies (this parses them) to its Apollo plugin.
+    'global::graphql-bounds',
     'strapi::session',
     'strapi::favicon',
     // Before strapi::public, which would otherwise answer / with the admin redirect.

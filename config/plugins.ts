@@ -8,6 +8,8 @@ import { graphiqlLandingPage } from '../src/graphql/ide';
 import { schemaDocumentPlugin } from '../src/graphql/schema-document';
 import { authMutationsLimitPlugin } from '../src/graphql/auth-limit';
 import { prototypeKeysPlugin } from '../src/middlewares/body-guard';
+import { cancelledStatementsPlugin } from '../src/middlewares/error-shape';
+import { GRAPHQL_LIMITS } from '../src/middlewares/graphql-bounds';
 
 const MB = 1024 * 1024;
 const GRAPHQL_DEPTH_LIMIT = 7;
@@ -91,6 +93,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         // No SQL, stack trace or internal message in an answer (src/graphql/format-error.ts).
         formatError: formatGraphqlError(),
         includeStacktraceInErrorResponses: env('NODE_ENV') !== 'production',
+        // global::graphql-bounds refuses longer documents before Apollo; this bounds its parser too.
+        parseOptions: { maxTokens: GRAPHQL_LIMITS.tokens },
         // The endpoint's own CORS answered `*` to every origin; strapi::cors (config/middlewares.ts)
         // applies CORS_ORIGINS to /graphql as to /api.
         cors: false,
@@ -101,11 +105,13 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         // schemaDocumentPlugin: the served schema as SDL (src/graphql/schema-document.ts).
         // authMutationsLimitPlugin: login, registration and password mutations draw on the REST
         // routes' per-client budget (src/graphql/auth-limit.ts).
+        // cancelledStatementsPlugin: a statement timeout answers REST's 503 (src/middlewares/error-shape.ts).
         plugins: [
           ApolloServerPluginCacheControlDisabled(),
           prototypeKeysPlugin,
           schemaDocumentPlugin,
           authMutationsLimitPlugin,
+          cancelledStatementsPlugin,
         ],
         validationRules: [
           maxAliasesRule({ n: 15, ...REPORT }),

@@ -3,13 +3,15 @@
  * shape `{ data: null, error: { status, name, message, details } }` with the right status:
  * - a value PostgreSQL cannot read as its column's type (`filters[foundedYear][$eq]=abc`): 400;
  * - a malformed JSON body (400) or an oversize one (413), raised by the body parser;
- * - a statement cancelled by PostgreSQL's `statement_timeout` (DATABASE_STATEMENT_TIMEOUT): 503;
+ * - a statement cancelled by PostgreSQL's `statement_timeout` (DATABASE_STATEMENT_TIMEOUT): 503,
+ *   through GraphQL too (`cancelledStatementsPlugin` below);
  * - the database unreachable (down, restarting, pool exhausted): 503 at once, so callers retry
  *   instead of waiting; the pool reconnects by itself when the database returns. Strapi's own
  *   authentication swallows database errors into a 401, so while the pool cannot open a
  *   connection, any error answer becomes the 503 it really is.
  * Sits right after `strapi::errors`, which formats what this throws.
  */
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
@@ -62,6 +64,31 @@ export const isDatabaseUnavailable = (error: MaybeDbError): boolean =>
 
 /** SQLSTATE 57014: the statement was cancelled (here: it ran longer than statement_timeout). */
 const isCancelled = (error: MaybeDbError) => error.code === '57014';
+const CANCELLED = 'The query took too long and was cancelled; narrow it or retry later';
+
+/** GraphQL requests in which a statement was cancelled (Apollo answered them 200 by itself). */
+const cancelledInGraphql = new WeakSet<object>();
+
+const originalOf = (error: unknown): MaybeDbError => {
+  let current = error as { originalError?: unknown };
+  while (current?.originalError) current = current.originalError as { originalError?: unknown };
+  return (current ?? {}) as MaybeDbError;
+};
+
+/**
+ * Apollo answers a resolver's error itself, with HTTP 200 and INTERNAL_SERVER_ERROR: a cancelled
+ * statement marks its request, to which the middleware below then gives REST's 503 (config/plugins.ts).
+ */
+export const cancelledStatementsPlugin: ApolloServerPlugin<BaseContext & { koaContext?: object }> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors: found, contextValue }) {
+        const ctx = contextValue.koaContext;
+        if (ctx && found.some((error) => isCancelled(originalOf(error)))) cancelledInGraphql.add(ctx);
+      },
+    };
+  },
+};
 
 /** A 503 in Strapi's error shape, with Retry-After (also global::data-transfer-guard's answer). */
 export function unavailable(
@@ -107,6 +134,10 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
   return async (ctx, next) => {
     try {
       await next();
+      if (cancelledInGraphql.has(ctx)) {
+        unavailable(ctx, CANCELLED);
+        return;
+      }
       // Authentication answers 401 or 403 itself (without throwing) when its queries fail: such an
       // answer is checked against the database before it leaves.
       if (ctx.status === 401 || ctx.status === 403 || ctx.status >= 500) {
@@ -115,7 +146,7 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
     } catch (caught) {
       const error = caught as MaybeDbError;
       if (isCancelled(error)) {
-        unavailable(ctx, 'The query took too long and was cancelled; narrow it or retry later');
+        unavailable(ctx, CANCELLED);
         return;
       }
       if (isDatabaseUnavailable(error) || databaseDown()) {
