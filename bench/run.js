@@ -89,6 +89,14 @@ const S3_QUERY =
 const S4 = '/api/listings/projects.csv';
 // Search (issue 17): three words, over every project's title, site name and summary.
 const S8 = `/api/search?q=${encodeURIComponent('quartier projet 1234')}&locale=fr`;
+// The worst filter the API accepts (issue 23): four branches through two relations, each a text
+// condition, which is every crossing and every text condition beyond a relation allowed
+// (src/security/relation-filters.ts). One branch matches, so the page is not empty.
+const S9 =
+  '/api/projects?' +
+  ['1234', 'zz1', 'zz2', 'zz3']
+    .map((word, branch) => `filters[$or][${branch}][funders][projects][summary][$containsi]=${word}`)
+    .join('&');
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -362,8 +370,13 @@ async function main() {
     };
     // Search (src/search): target p50 ≤ 1.5 × S1's p50 in the same run (no baseline of its own).
     await measure('S8', 'search, a three-word query', uncached.base, { id: 'S8', path: S8 });
+    await measure('S9', 'the worst accepted filter: 4 × funders.projects.summary contains', uncached.base, {
+      id: 'S9',
+      path: S9,
+      timeout: 30,
+    });
     const uncachedWrites = await underWrites('S6', 'S1', uncached.base);
-    await finish(uncached, ['S1', 'S2', 'S3', 'S4', 'S8', 'S6']);
+    await finish(uncached, ['S1', 'S2', 'S3', 'S4', 'S8', 'S9', 'S6']);
 
     // What the fast path (src/fast-path) buys: S1 and S3 with every patch off.
     const plain = await startStrapi('strapi (FAST_PATH=off)', { RESPONSE_CACHE: 'false', FAST_PATH: 'off' });
@@ -431,7 +444,7 @@ const mib = (value) => (value === undefined ? 'n/a' : `${value.toFixed(0)} MiB`)
 
 function report(rows, facts, writes, memories) {
   const byId = Object.fromEntries(rows.map((row) => [row.id, row]));
-  // A baseline row is 1; a row with no baseline of its own (the search, S8) has no ratio.
+  // A baseline row is 1; a row with no baseline of its own (the search S8, the filter S9) has none.
   const ratio = (row) =>
     row.baseline ? (row.rps / row.baseline.rps).toFixed(2) : row.id.startsWith('B-') ? '1.00' : '—';
   const lines = [
@@ -453,6 +466,8 @@ function report(rows, facts, writes, memories) {
       `S7 and S7l (read-only token) ≥ 0.80 (${ratio(byId.S7)}, ${ratio(byId.S7l)}), ` +
       `S3 p50 ≤ 1.3 × S1 p50 (${(byId.S3.p50 / byId.S1.p50).toFixed(2)} ×), ` +
       `search S8 p50 ≤ 1.5 × S1 p50 (${(byId.S8.p50 / byId.S1.p50).toFixed(2)} ×).`,
+    `The worst accepted filter S9: p50 ${(byId.S9.p50 / byId.S1.p50).toFixed(1)} × S1's, ` +
+      `${(byId.S9.rps / byId.S1.rps).toFixed(3)} × its requests per second (statement timeout: 15 s).`,
     `Fast path: S1 ${byId.S1.rps.toFixed(0)} req/s on, ${byId.S1off.rps.toFixed(0)} off ` +
       `(${(byId.S1.rps / byId.S1off.rps).toFixed(2)} ×); S3 ${byId.S3.rps.toFixed(0)} on, ${byId.S3off.rps.toFixed(0)} off ` +
       `(${(byId.S3.rps / byId.S3off.rps).toFixed(2)} ×).`,
