@@ -89,6 +89,15 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     // GraphQL documents and variables past their bounds refused before Apollo parses them; after
     // body-guard, which leaves GraphQL bodies (this parses them) to its Apollo plugin.
     'global::graphql-bounds',
+    // Expensive requests (downloads, search, relation filters, such GraphQL) on a bounded share of
+    // the pool and a few per client; after the cache (hits cost nothing) and every check above.
+    {
+      name: 'global::bulkhead',
+      config: {
+        share: env.float('BULKHEAD_POOL_SHARE', 0.4),
+        perClient: env.int('BULKHEAD_PER_CLIENT', 2),
+      },
+    },
     'strapi::session',
     'strapi::favicon',
     // Before strapi::public, which would otherwise answer / with the admin redirect.

@@ -139,8 +139,9 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
         return;
       }
       // Authentication answers 401 or 403 itself (without throwing) when its queries fail: such an
-      // answer is checked against the database before it leaves.
-      if (ctx.status === 401 || ctx.status === 403 || ctx.status >= 500) {
+      // answer is checked against the database before it leaves. A 503 already says "retry" (the
+      // bulkhead's and the transfer guard's are immediate: checking the pool would make them wait).
+      if (ctx.status === 401 || ctx.status === 403 || (ctx.status >= 500 && ctx.status !== 503)) {
         if (databaseDown() || !(await databaseAnswers(strapi))) unavailable(ctx);
       }
     } catch (caught) {

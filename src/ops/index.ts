@@ -63,6 +63,7 @@ export function registerOps(strapi: Core.Strapi): void {
 export async function stopOps(strapi: Core.Strapi): Promise<void> {
   const state = opsStateOf(strapi);
   state.shuttingDown = true;
+  state.readinessProbe?.close();
   const server = state.metricsServer;
   if (server?.listening) await new Promise((resolve) => server.close(resolve));
   server?.closeAllConnections();

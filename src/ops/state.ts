@@ -11,6 +11,8 @@ export interface OpsState {
   metrics: OpsMetrics;
   /** The METRICS_PORT server, if any. */
   metricsServer?: Server;
+  /** /_ready's own database connection (src/middlewares/ready.ts). */
+  readinessProbe?: { close(): void };
 }
 
 const states = new WeakMap<Core.Strapi, OpsState>();
