@@ -9,10 +9,13 @@
 // 3. an upload through one instance is readable through the other and through HAProxy;
 // 4. partner webhook deliveries happen once per event, though both instances run delivery workers
 //    (pg-boss), and their signatures verify with the snippet README.md gives partners;
-// 5. under a bounded read+write load through HAProxy, one instance is SIGKILLed: HAProxy routes
+// 5. ten clients flood both instances with the worst filters the API accepts while PostgreSQL makes
+//    them wait: a reader of cached and uncached cheap URLs keeps getting 200 and HAProxy keeps
+//    both servers up (the flood is shed with 429/503, /_ready is not a pool check);
+// 6. under a bounded read+write load through HAProxy, one instance is SIGKILLed: HAProxy routes
 //    around it, no acknowledged write is lost, and the only errors are requests that were in
 //    flight when it died;
-// 6. SIGTERM on the other: exit code 0.
+// 7. SIGTERM on the other: exit code 0.
 'use strict';
 const { after, before, describe, it } = require('node:test');
 const assert = require('node:assert/strict');
@@ -142,8 +145,11 @@ async function direct(instance, method, pathname, { body, headers = {}, client =
   return { status: response.status, text, json: () => JSON.parse(text) };
 }
 
-/** A request through HAProxy, over TLS. */
-function balanced(method, pathname, { body, headers = {} } = {}) {
+/**
+ * A request through HAProxy, over TLS; `from` is the client's own loopback address (127.0.0.x:
+ * HAProxy appends it to X-Forwarded-For, so each is a client of its own to the instances).
+ */
+function balanced(method, pathname, { body, headers = {}, from } = {}) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const request = https.request(
@@ -153,7 +159,7 @@ function balanced(method, pathname, { body, headers = {} } = {}) {
         servername: 'localhost',
         method,
         path: pathname,
-        agent,
+        ...(from ? { localAddress: from, ca: certificate, agent: false } : { agent }),
         headers: {
           ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
           ...headers,
@@ -164,7 +170,12 @@ function balanced(method, pathname, { body, headers = {} } = {}) {
         response.on('data', (chunk) => chunks.push(chunk));
         response.on('end', () => {
           const text = Buffer.concat(chunks).toString();
-          resolve({ status: response.statusCode, text, json: () => JSON.parse(text) });
+          resolve({
+            status: response.statusCode,
+            headers: response.headers,
+            text,
+            json: () => JSON.parse(text),
+          });
         });
         response.on('error', reject);
       },
@@ -172,6 +183,29 @@ function balanced(method, pathname, { body, headers = {} } = {}) {
     request.on('error', reject);
     request.setTimeout(30_000, () => request.destroy(new Error('timeout')));
     request.end(payload);
+  });
+}
+
+/** How many times HAProxy has taken each server of backend cms down (its stats, `chkdown`). */
+function serverDowns() {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(path.join(tmp, 'admin.sock'));
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [header, ...rows] = text.replace(/^# /, '').trim().split('\n');
+      const columns = header.split(',');
+      const at = (row, name) => row.split(',')[columns.indexOf(name)];
+      resolve(
+        Object.fromEntries(
+          rows
+            .filter((row) => at(row, 'pxname') === 'cms' && /^app\d$/.test(at(row, 'svname')))
+            .map((row) => [at(row, 'svname'), `${at(row, 'status')} ${at(row, 'chkdown')}`]),
+        ),
+      );
+    });
+    socket.end('show stat\n');
   });
 }
 
@@ -542,6 +576,74 @@ describe('two instances, one database, one Redis', () => {
       perDocument,
       Object.fromEntries(drafts.map((documentId) => [documentId, again.includes(documentId) ? 2 : 1])),
     );
+  });
+
+  it('ten clients flooding both instances with the worst accepted filters: cached and cheap reads still answer 200, HAProxy keeps both servers up', async () => {
+    // The worst filter the API accepts (src/security/relation-filters.ts: every crossing, every text
+    // condition beyond a relation), made to wait by a lock on the projects table: each one holds a
+    // pooled connection for as long as the lock lasts, as a slow query would at 20,000 projects.
+    const worst = (client, round) =>
+      '/api/projects?' +
+      [0, 1, 2, 3]
+        .map(
+          (branch) =>
+            `filters[$or][${branch}][funders][projects][summary][$containsi]=c${client}r${round}b${branch}`,
+        )
+        .join('&');
+    const cached = '/api/projects?locale=fr';
+    assert.equal((await balanced('GET', cached)).status, 200); // in the shared cache now
+    const downsBefore = await serverDowns();
+
+    const lock = new Client({ connectionString: databaseUrl });
+    await lock.connect();
+    await lock.query('BEGIN');
+    await lock.query('LOCK TABLE projects IN ACCESS EXCLUSIVE MODE');
+    let flooding = true;
+    const floodAnswers = [];
+    const floods = Array.from({ length: 10 }, async (_, client) => {
+      for (let round = 0; flooding; round += 1) {
+        const answer = await balanced('GET', worst(client, round), { from: `127.0.0.${client + 2}` });
+        floodAnswers.push(answer.status);
+        if (answer.status === 429 || answer.status === 503)
+          await sleep(1000 * Number(answer.headers?.['retry-after'] ?? 1));
+      }
+    });
+    const readerAnswers = [];
+    try {
+      // Longer than HAProxy needs to take a failing server out (fall 2 × inter 2 s).
+      const until = Date.now() + 7000;
+      for (let round = 0; Date.now() < until; round += 1) {
+        for (const pathname of [cached, `/api/sites?pagination[pageSize]=${(round % 25) + 1}`]) {
+          const answer = await balanced('GET', pathname, { from: '127.0.0.100' });
+          readerAnswers.push(`${answer.status} ${pathname}`);
+        }
+        await sleep(100);
+      }
+    } finally {
+      flooding = false;
+      await lock.query('COMMIT');
+      await lock.end();
+    }
+    await Promise.all(floods);
+    assert.ok(readerAnswers.length > 20, `only ${readerAnswers.length} reads`);
+    assert.deepEqual(
+      readerAnswers.filter((answer) => !answer.startsWith('200 ')),
+      [],
+      'a cached or cheap read failed during the flood',
+    );
+    // The flood was shed (each instance serves at most 4 such requests at once, 2 per client), and
+    // what was let through was answered once the lock went.
+    assert.ok(
+      floodAnswers.some((status) => status === 429 || status === 503),
+      `not shed: ${floodAnswers}`,
+    );
+    assert.deepEqual(
+      floodAnswers.filter((status) => ![200, 429, 503].includes(status)),
+      [],
+      `unexpected answers to the flood: ${floodAnswers}`,
+    );
+    assert.ok(floodAnswers.includes(200));
+    assert.deepEqual(await serverDowns(), downsBefore, 'HAProxy took a server out during the flood');
   });
 
   it('one instance SIGKILLed under load: HAProxy routes around it, no acknowledged write is lost', async () => {
