@@ -35,7 +35,23 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
       config: { token: env('METRICS_TOKEN', ''), port: env.int('METRICS_PORT', 0) },
     },
     // Security headers on every answer, the cached ones included.
-    'strapi::security',
+    {
+      name: 'strapi::security',
+      config: {
+        contentSecurityPolicy: {
+          directives: {
+            // What the admin panel and our pages load: images from here, data: and blob: (the
+            // panel's previews of files being uploaded), not Strapi's https://market-assets.strapi.io
+            // (its Marketplace is a link to market.strapi.io in 5.54). A string, not a list:
+            // Strapi completes a shorter list from its own, item by item (lodash's defaultsDeep).
+            'img-src': "'self' data: blob:",
+            // Strapi's default, kept: the media field's "Add new assets" > "From URL" fetches the
+            // address from the browser (@strapi/upload's urlsToAssets).
+            'connect-src': "'self' https:",
+          },
+        },
+      },
+    },
     // CORS headers only for an allowed origin on the content API (CORS_ORIGINS, not /admin):
     // global::cors-scope removes those strapi::cors sets for a request without an Origin.
     { name: 'global::cors-scope', config: { origins: corsOrigins } },
