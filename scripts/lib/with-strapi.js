@@ -1,12 +1,16 @@
 // Runs `work(strapi, distDir)` on the compiled app, booted without serving, then exits.
-// Shared by the command-line scripts (seed, token:create) so they boot and shut down alike.
+// Shared by the command-line scripts (seed, token:create) so they boot and shut down alike: each
+// names its database first (./database-url.js).
 'use strict';
 const path = require('node:path');
-const { compileStrapi, createStrapi } = require('@strapi/strapi');
+const { announceDatabase } = require('./database-url');
 
 function withStrapi(work) {
   const run = async () => {
     const appDir = path.resolve(__dirname, '..', '..');
+    announceDatabase();
+    // Loaded once the checks have passed: a refused run stops at once.
+    const { compileStrapi, createStrapi } = require('@strapi/strapi');
     const { distDir } = await compileStrapi({ appDir });
     // A script does its own work; the import at boot would only duplicate the seed's.
     process.env.SEED_ON_BOOT = 'false';
