@@ -40,6 +40,7 @@ fail() { echo "production-path: FAILED: $*"; exit 1; }
 command -v redis-server >/dev/null || fail "redis-server is not installed (apt-get install redis-server)"
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no > "$WORK/redis.log" 2>&1 &
 REDIS_PID=$!
+disown "$REDIS_PID" # killed in cleanup, without a job notice
 
 git clone -q "$SOURCE" "$WORK/cms"
 cd "$WORK/cms"
