@@ -1,20 +1,9 @@
 import type { Core } from '@strapi/strapi';
+import { contentApiOrigins } from '../src/middlewares/cors-scope';
 
 /** Origins allowed to call the API from a browser: CORS_ORIGINS, else localhost in development. */
 const DEVELOPMENT_ORIGINS = ['http://localhost:1337', 'http://localhost:3000', 'http://localhost:5173'];
 const MB = 1024 * 1024;
-
-/**
- * Cross-origin calls are for the content API alone: REST under /api/ and GraphQL. The admin panel
- * and its plugins' routes (/admin, /content-manager, /upload...) are same-origin only: with the
- * origins applied to every path, a page on a website in CORS_ORIGINS could call POST
- * /admin/access-token with the visitor's admin session cookie and read the admin token it returned.
- * (global::canonical-path has already refused any other letter case of these paths.)
- */
-const contentApiOnly =
-  (origins: string[]) =>
-  (ctx: { path: string }): string[] =>
-    ctx.path.startsWith('/api/') || ctx.path === '/graphql' ? origins : [];
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => {
   const production = env('NODE_ENV') === 'production';
@@ -46,12 +35,31 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
       config: { token: env('METRICS_TOKEN', ''), port: env.int('METRICS_PORT', 0) },
     },
     // Security headers on every answer, the cached ones included.
-    'strapi::security',
+    {
+      name: 'strapi::security',
+      config: {
+        contentSecurityPolicy: {
+          directives: {
+            // What the admin panel and our pages load: images from here, data: and blob: (the
+            // panel's previews of files being uploaded), not Strapi's https://market-assets.strapi.io
+            // (its Marketplace is a link to market.strapi.io in 5.54). A string, not a list:
+            // Strapi completes a shorter list from its own, item by item (lodash's defaultsDeep).
+            'img-src': "'self' data: blob:",
+            // Strapi's default, kept: the media field's "Add new assets" > "From URL" fetches the
+            // address from the browser (@strapi/upload's urlsToAssets).
+            'connect-src': "'self' https:",
+          },
+        },
+      },
+    },
+    // CORS headers only for an allowed origin on the content API (CORS_ORIGINS, not /admin):
+    // global::cors-scope removes those strapi::cors sets for a request without an Origin.
+    { name: 'global::cors-scope', config: { origins: corsOrigins } },
     // Browser apps may read the validator, the download name and the date of the data (issue 18).
     {
       name: 'strapi::cors',
       config: {
-        origin: contentApiOnly(corsOrigins),
+        origin: contentApiOrigins(corsOrigins),
         expose: ['ETag', 'Content-Disposition', 'Last-Modified'],
       },
     },

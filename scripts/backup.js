@@ -9,15 +9,16 @@ const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const tar = require('tar');
-const { loadEnv, postgresUrl } = require('./lib/database-url');
+const { announceDatabase, postgresCommand } = require('./lib/database-url');
 
 async function main() {
-  loadEnv();
+  announceDatabase();
   const { values } = parseArgs({ options: { out: { type: 'string' }, uploads: { type: 'string' } } });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out = path.resolve(values.out || `backups/inter-actions-${stamp}.tar.gz`);
   const uploads = path.resolve(values.uploads || path.join(__dirname, '..', 'public', 'uploads'));
 
+  const database = postgresCommand();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ia-backup-'));
   try {
     execFileSync(
@@ -27,10 +28,11 @@ async function main() {
         '--no-owner',
         '--no-privileges',
         `--file=${path.join(work, 'database.dump')}`,
-        `--dbname=${postgresUrl()}`,
+        `--dbname=${database.dbname}`,
       ],
       {
         stdio: ['ignore', 'inherit', 'inherit'],
+        env: database.env,
       },
     );
     const files = fs.existsSync(uploads) ? fs.readdirSync(uploads).filter((name) => name !== '.gitkeep') : [];

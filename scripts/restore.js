@@ -9,7 +9,7 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { Client } = require('pg');
 const tar = require('tar');
-const { loadEnv, postgresUrl } = require('./lib/database-url');
+const { announceDatabase, postgresCommand, postgresUrl } = require('./lib/database-url');
 
 async function assertEmpty(url) {
   const client = new Client({ connectionString: url });
@@ -27,7 +27,6 @@ async function assertEmpty(url) {
 }
 
 async function main() {
-  loadEnv();
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: { uploads: { type: 'string' } },
@@ -36,10 +35,12 @@ async function main() {
     console.error('usage: npm run restore -- <backup.tar.gz> [--uploads <dir>]');
     process.exit(2);
   }
+  announceDatabase();
   const file = path.resolve(positionals[0]);
   const uploads = path.resolve(values.uploads || path.join(__dirname, '..', 'public', 'uploads'));
   const url = postgresUrl();
   await assertEmpty(url);
+  const database = postgresCommand();
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ia-restore-'));
   try {
@@ -50,11 +51,12 @@ async function main() {
         '--no-owner',
         '--no-privileges',
         '--exit-on-error',
-        `--dbname=${url}`,
+        `--dbname=${database.dbname}`,
         path.join(work, 'database.dump'),
       ],
       {
         stdio: ['ignore', 'inherit', 'inherit'],
+        env: database.env,
       },
     );
     fs.mkdirSync(uploads, { recursive: true });

@@ -1,13 +1,19 @@
 // Runs `work(strapi, distDir)` on the compiled app, booted without serving, then exits.
-// Shared by the command-line scripts (seed, token:create) so they boot and shut down alike.
+// Shared by the command-line scripts (seed, token:create) so they boot and shut down alike: each
+// names its database first (./database-url.js), and compiles dist/ only when it is out of date
+// (./compiled-dist.js).
 'use strict';
 const path = require('node:path');
-const { compileStrapi, createStrapi } = require('@strapi/strapi');
+const { compiledDist } = require('./compiled-dist');
+const { announceDatabase } = require('./database-url');
 
 function withStrapi(work) {
   const run = async () => {
     const appDir = path.resolve(__dirname, '..', '..');
-    const { distDir } = await compileStrapi({ appDir });
+    announceDatabase();
+    const distDir = await compiledDist(appDir);
+    // Loaded once the checks have passed: a refused run stops at once.
+    const { createStrapi } = require('@strapi/strapi');
     // A script does its own work; the import at boot would only duplicate the seed's.
     process.env.SEED_ON_BOOT = 'false';
     process.env.LOG_LEVEL = process.env.LOG_LEVEL || 'warn';

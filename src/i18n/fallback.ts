@@ -80,8 +80,11 @@ export function localeFallback(strapi: Core.Strapi): Modules.Documents.Middlewar
   return async (context, next) => {
     const params = context.params as Params;
     const locale = params.locale;
-    if (!locale || locale === '*' || !isLocalized(context.contentType) || !contentApiState(strapi))
-      return next();
+    if (!locale || !isLocalized(context.contentType) || !contentApiState(strapi)) return next();
+    // `*` is Strapi's "every locale at once": a write may name it (deleting every version of a
+    // draft), a read may not (the content API reads one locale, with fallback): refused below.
+    const reading = SINGLE_ACTIONS.has(context.action) || LIST_ACTIONS.has(context.action);
+    if (locale === '*' && !reading) return next();
 
     // Strapi itself answers an unknown locale with the default one, or nothing at all.
     const codes = await localeCodes(strapi);

@@ -12,13 +12,18 @@
  * - `$between` without exactly two values (knex threw, answered 500);
  * - lists longer than the query parser takes (`filters[title][$in][200]=x`, an `$or` of more than
  *   100 branches): qs turns them into objects with numeric keys, which Strapi then dropped
- *   silently, answering every row instead of the filtered ones.
+ *   silently, answering every row instead of the filtered ones;
+ * - `locale=*` in a read, Strapi's "every locale at once": the content types answered every version
+ *   of every entry, and routes that read no locale ignored it. Refused on every GET route, as any
+ *   locale the i18n plugin lacks (src/i18n/locale-query.ts); GraphQL's in src/i18n/fallback.ts.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { checkLocale } from '../i18n/locale-query';
 
 const MINIMUM: Record<string, number> = { page: 1, pageSize: 1, limit: 1, start: 0 };
 const STRING_PARAMETERS = ['_q', 'locale', 'status'];
+const READ_METHODS = new Set(['GET', 'HEAD']);
 const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 const NAME_PARAMETERS = new Set(['fields', 'sort', 'populate']);
@@ -92,35 +97,38 @@ function checkPagination(pagination: unknown) {
   }
 }
 
-export default (): Core.MiddlewareHandler => async (ctx, next) => {
-  if (ctx.path.startsWith('/api/')) {
-    const query = ctx.query as Record<string, unknown>;
-    const name = findPrototypeName(query, false);
-    if (name)
-      throw new errors.ValidationError(`Invalid query: "${name}" is not a field name`, { source: 'query' });
-    for (const parameter of STRING_PARAMETERS) {
-      if (parameter in query && typeof query[parameter] !== 'string') {
-        throw new errors.ValidationError(`Invalid ${parameter}: expected a single string`, {
-          source: 'query',
-          param: parameter,
-        });
+export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler =>
+  async (ctx, next) => {
+    if (ctx.path.startsWith('/api/')) {
+      const query = ctx.query as Record<string, unknown>;
+      const name = findPrototypeName(query, false);
+      if (name)
+        throw new errors.ValidationError(`Invalid query: "${name}" is not a field name`, { source: 'query' });
+      for (const parameter of STRING_PARAMETERS) {
+        if (parameter in query && typeof query[parameter] !== 'string') {
+          throw new errors.ValidationError(`Invalid ${parameter}: expected a single string`, {
+            source: 'query',
+            param: parameter,
+          });
+        }
       }
+      // No locale is named `*`: this always refuses, in the words of any other unknown locale.
+      if (query.locale === '*' && READ_METHODS.has(ctx.method)) await checkLocale(strapi, query.locale);
+      if (
+        query.pagination !== undefined &&
+        (typeof query.pagination !== 'object' || Array.isArray(query.pagination))
+      ) {
+        throw new errors.ValidationError(
+          'Invalid pagination: expected pagination[page], pagination[pageSize]...',
+          {
+            source: 'query',
+            param: 'pagination',
+          },
+        );
+      }
+      checkPagination(query.pagination);
+      checkBetween(query.filters);
+      checkLists(query.filters);
     }
-    if (
-      query.pagination !== undefined &&
-      (typeof query.pagination !== 'object' || Array.isArray(query.pagination))
-    ) {
-      throw new errors.ValidationError(
-        'Invalid pagination: expected pagination[page], pagination[pageSize]...',
-        {
-          source: 'query',
-          param: 'pagination',
-        },
-      );
-    }
-    checkPagination(query.pagination);
-    checkBetween(query.filters);
-    checkLists(query.filters);
-  }
-  await next();
-};
+    await next();
+  };

@@ -4,9 +4,13 @@
  * every instance shares them; while Redis cannot be reached, and without REDIS_URL, they are kept
  * in this instance's memory (koa2-ratelimit's own store), as Strapi does by default.
  *
- * Wired in config/admin.ts: `rateLimit: { store: adminRateLimitStore(env('REDIS_URL', '')) }`.
+ * Wired in config/admin.ts: `rateLimit: { store: adminRateLimitStore(env('REDIS_URL', '')) }`. Loading
+ * the configuration opens no connection (`strapi build` and other commands load it and must exit
+ * by themselves): Redis is connected at the first attempt, which waits for it (at most the connect
+ * timeout), so that the first attempts are already counted there.
  */
 import Redis from 'ioredis';
+import { within } from '../utils/within';
 
 interface LimitOptions {
   /** The window, in milliseconds (koa2-ratelimit has converted it). */
@@ -31,35 +35,42 @@ interface KoaRateLimitModule {
 const { Stores } = require('koa2-ratelimit') as KoaRateLimitModule;
 
 const PREFIX = 'ia:admin-limit:';
+const CONNECT_TIMEOUT_MS = 1000;
 
 class SharedStore extends Stores.Store {
   private readonly memory = new Stores.Memory();
   private client?: Redis;
+  private connecting?: Promise<unknown>;
 
   constructor(private readonly url: string) {
     super();
-    // Connects now, so that the first attempts are already counted in Redis.
-    this.redis();
   }
 
-  private redis(): Redis | undefined {
+  /** The client when it is ready; the first call connects and waits for it. */
+  private async redis(): Promise<Redis | undefined> {
     if (!this.url) return undefined;
     if (!this.client) {
-      this.client = new Redis(this.url, {
+      const client = new Redis(this.url, {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
-        connectTimeout: 1000,
+        connectTimeout: CONNECT_TIMEOUT_MS,
         commandTimeout: 500,
         retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
       });
       // Reported once per outage by the other Redis users (src/ops/redis.ts, src/cache).
-      this.client.on('error', () => {});
+      client.on('error', () => {});
+      this.client = client;
+      this.connecting = within(
+        new Promise((resolve) => client.once('ready', resolve).once('error', resolve)),
+        CONNECT_TIMEOUT_MS,
+      ).catch(() => undefined);
     }
-    return this.client.status === 'ready' ? this.client : undefined;
+    await this.connecting;
+    return this.client?.status === 'ready' ? this.client : undefined;
   }
 
   async incr(key: string, options: LimitOptions, weight: number): Promise<Hit> {
-    const redis = this.redis();
+    const redis = await this.redis();
     if (redis) {
       try {
         const name = PREFIX + key;
@@ -81,7 +92,7 @@ class SharedStore extends Stores.Store {
   }
 
   async decrement(key: string, options: LimitOptions, weight: number): Promise<void> {
-    const redis = this.redis();
+    const redis = await this.redis();
     if (redis) {
       await redis.decrby(PREFIX + key, weight).catch(() => undefined);
       return;
@@ -94,6 +105,7 @@ class SharedStore extends Stores.Store {
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.connecting = undefined;
     if (client) await client.quit().catch(() => client.disconnect());
   }
 }

@@ -4,8 +4,10 @@
  * (pg-boss, PostgreSQL only). Hooked into src/index.ts: register, bootstrap and destroy.
  */
 import type { Core } from '@strapi/strapi';
+import { env } from '@strapi/utils';
 import { registerAdminRoutes } from './admin-routes';
 import { nudge, queueDepth, startQueue, stopQueue } from './queue';
+import { webhookSettings } from './settings';
 import { ensureStateTable } from './store';
 import { DELIVERY_UID, SUBSCRIPTION_UID, subscriptionRules } from './subscriptions';
 
@@ -21,6 +23,11 @@ export function registerWebhooks(strapi: Core.Strapi): void {
 }
 
 export async function startWebhooks(strapi: Core.Strapi): Promise<void> {
+  // A switch for tests and development, easy to carry into production unnoticed: said at every boot.
+  if (env('NODE_ENV') === 'production' && webhookSettings().allowPrivateUrls)
+    strapi.log.warn(
+      'WEBHOOK_ALLOW_PRIVATE_URLS=true in production: partner webhook subscriptions may name plain-HTTP loopback URLs and the media library may upload from them, so services listening on this machine can be reached. It is for tests and development only: remove it from the environment.',
+    );
   await ensureStateTable(strapi);
   await startQueue(strapi);
 }

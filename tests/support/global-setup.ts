@@ -1,6 +1,6 @@
 /**
- * Once per `jest` run: checks that PostgreSQL answers, compiles the app to dist/, and builds a
- * seeded template database that every test file copies (tests/support/strapi.ts).
+ * Once per `jest` run: checks that PostgreSQL answers, compiles the app to dist/ when it is out of
+ * date, and builds a seeded template database that every test file copies (tests/support/strapi.ts).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -33,7 +33,8 @@ export default async function globalSetup(): Promise<void> {
   });
 
   await createDatabase(template);
-  // Compiles dist/ and imports the seed into the template, as `npm run seed` does.
+  // Compiles dist/ when a source is newer (scripts/lib/compiled-dist.js) and imports the seed into
+  // the template, as `npm run seed` does.
   execFileSync(process.execPath, [path.join(appDir, 'scripts', 'seed.js')], {
     cwd: appDir,
     env: { ...process.env, DATABASE_URL: databaseUrl(template), LOG_LEVEL: 'warn' },

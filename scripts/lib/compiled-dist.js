@@ -1,0 +1,51 @@
+// dist/ for the command-line scripts: compiled again only when it is missing or older than the
+// sources, since a compile takes about half a minute of a script's start (scripts/lib/with-strapi.js).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** What the compiled app is made from: a change to any of these makes dist/ out of date. */
+const SOURCES = ['src', 'config', 'database', 'types', 'tsconfig.json', 'package.json'];
+/**
+ * dist/'s stamp: TypeScript's build info, written by every compile (`strapi build`, `strapi
+ * develop`, compileStrapi), as tsconfig.json sets `incremental`.
+ */
+const STAMP = 'tsconfig.tsbuildinfo';
+
+/** The newest modification among `SOURCES` (folders' own too: a renamed file keeps its date). */
+function newestSource(appDir) {
+  let newest = { time: 0, file: '' };
+  const visit = (file) => {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.mtimeMs > newest.time) newest = { time: stat.mtimeMs, file };
+    if (stat.isDirectory()) for (const name of fs.readdirSync(file)) visit(path.join(file, name));
+  };
+  for (const name of SOURCES) visit(path.join(appDir, name));
+  return newest;
+}
+
+/** Why dist/ must be compiled again (missing, or older than a source), or undefined. */
+function staleness(appDir, distDir) {
+  const stamp = fs.statSync(path.join(distDir, STAMP), { throwIfNoEntry: false });
+  if (!stamp) return `${path.relative(appDir, distDir)}/ has not been compiled`;
+  const newest = newestSource(appDir);
+  if (newest.time > stamp.mtimeMs)
+    return `${path.relative(appDir, newest.file)} changed since it was compiled`;
+  return undefined;
+}
+
+/** The app's dist/, compiled first (and said so) when `staleness` finds a reason. */
+async function compiledDist(appDir) {
+  const distDir = await require('@strapi/typescript-utils').resolveOutDir(appDir);
+  const stale = staleness(appDir, distDir);
+  if (!stale) return distDir;
+  console.log(`Compiling the TypeScript project into dist/ first (${stale}): about half a minute.`);
+  const started = new Date();
+  await require('@strapi/strapi').compileStrapi({ appDir });
+  // Dated from before the compile: a source saved while it ran still counts as newer next time.
+  fs.utimesSync(path.join(distDir, STAMP), started, started);
+  return distDir;
+}
+
+module.exports = { staleness, compiledDist };
