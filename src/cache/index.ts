@@ -1,6 +1,6 @@
 /**
  * The response cache and the memos of per-request settings, kept never stale by one content
- * generation (see backend.ts) that every database write bumps.
+ * generation (see backend.ts) that every write to what public answers show bumps.
  *
  * Writes are seen at the database layer (`strapi.db.lifecycles`), beneath the Document Service,
  * the admin panel, REST, GraphQL, the seed and the permission editor alike. Each write bumps the
@@ -15,13 +15,17 @@ import { memoryBackend, redisBackend, type CacheBackend } from './backend';
 export interface CacheConfig {
   /** Cache public GET responses of the content API. */
   responses: boolean;
-  /** Share the cache and the generation through Redis (needed with several instances). */
+  /** REDIS_URL: the login and password limits' Redis (src/ops/redis.ts). */
   redisUrl?: string;
+  /** Share the cache and the generation through this Redis (needed with several instances). */
+  responsesRedisUrl?: string;
   maxEntries: number;
-  /** Memory the in-memory store may hold, in bytes; an answer over a quarter of it is not cached. */
+  /** Bytes the store (in memory or in Redis) may hold; an answer over a quarter of it is not cached. */
   maxBytes: number;
   ttlSeconds: number;
-  /** Send X-Cache (HIT, MISS, SHARED) with cached answers: for diagnosis and tests only. */
+  /** How long after it was stored an answer may still be served while the database fails. */
+  staleIfErrorSeconds: number;
+  /** Send X-Cache (HIT, MISS, SHARED, STALE) with cached answers: for diagnosis and tests only. */
   debugHeader: boolean;
 }
 
@@ -72,13 +76,26 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
     maxEntries: config.maxEntries,
     maxBytes: config.maxBytes,
     ttlSeconds: config.ttlSeconds,
+    staleSeconds: config.staleIfErrorSeconds,
     onError,
+    // Sharing the limits' Redis, the cache must not make it evict their counters.
+    onEvictionPolicy:
+      config.responsesRedisUrl === config.redisUrl
+        ? (policy: string) => {
+            if (policy !== 'noeviction')
+              strapi.log.warn(
+                `Response cache: it shares REDIS_URL with the login limits, and that Redis evicts keys (maxmemory-policy ${policy}); give the cache a Redis of its own (RESPONSE_CACHE_REDIS_URL)`,
+              );
+          }
+        : undefined,
   };
-  const backend = config.redisUrl ? redisBackend(config.redisUrl, options) : memoryBackend(options);
-  caches.set(strapi, backend);
+  const cache = config.responsesRedisUrl
+    ? redisBackend(config.responsesRedisUrl, options)
+    : memoryBackend(options);
+  caches.set(strapi, cache);
 
   const bump = () =>
-    backend.bump().catch((error: Error) => {
+    cache.bump().catch((error: Error) => {
       // Entries written before the outage are bumped away when Redis is reached again.
       onError(error);
     });
@@ -96,7 +113,7 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
   // has caught up.
   atDataTransferStart(strapi, bump);
   afterDataTransfer(strapi, bump, { last: true });
-  return backend;
+  return cache;
 }
 
 /**
