@@ -3,14 +3,16 @@
  * generation (see backend.ts) that every write to what public answers show bumps.
  *
  * Writes are seen at the database layer (`strapi.db.lifecycles`), beneath the Document Service,
- * the admin panel, REST, GraphQL, the seed and the permission editor alike. Each write bumps the
- * generation twice: before it runs, and again once its transaction has committed. A reader that
- * took the generation before the commit stores its entry under a generation that is already gone,
- * so an answer computed from the old rows can never be served after the write is visible.
+ * the admin panel, REST, GraphQL, the seed and the permission editor alike; ./writes.ts says
+ * which count (publishing, not a draft save; the public permissions, not an account). Each one
+ * bumps the generation when it has run, and again once its transaction has committed. A reader
+ * that took the generation before the commit stores its entry under a generation that is already
+ * gone, so an answer computed from the old rows can never be served after the write is visible.
  */
 import type { Core } from '@strapi/strapi';
 import { afterDataTransfer, atDataTransferStart } from '../security/data-transfer';
 import { memoryBackend, redisBackend, type CacheBackend } from './backend';
+import { watchPublicWrites } from './writes';
 
 export interface CacheConfig {
   /** Cache public GET responses of the content API. */
@@ -28,25 +30,6 @@ export interface CacheConfig {
   /** Send X-Cache (HIT, MISS, SHARED, STALE) with cached answers: for diagnosis and tests only. */
   debugHeader: boolean;
 }
-
-const WRITES = new Set(
-  ['Create', 'CreateMany', 'Update', 'UpdateMany', 'Delete', 'DeleteMany'].flatMap((action) => [
-    `before${action}`,
-    `after${action}`,
-  ]),
-);
-
-/**
- * Written on reads (token last use, admin sessions) or by the webhook worker (subscriptions'
- * delivery state, the delivery log), and never shown by the content API.
- */
-const NOT_CONTENT = new Set([
-  'admin::api-token',
-  'admin::transfer-token',
-  'admin::session',
-  'api::webhook-subscription.webhook-subscription',
-  'api::webhook-delivery.webhook-delivery',
-]);
 
 /**
  * Per Strapi instance, kept on globalThis: the app runs from dist/ while scripts and tests may load
@@ -99,13 +82,17 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
       // Entries written before the outage are bumped away when Redis is reached again.
       onError(error);
     });
-  strapi.db.lifecycles.subscribe(async (event) => {
-    if (!WRITES.has(event.action) || NOT_CONTENT.has(event.model.uid)) return;
+  // One more bump per transaction, when it commits.
+  const committing = new WeakSet<object>();
+  watchPublicWrites(strapi, async () => {
     await bump();
-    if (event.action.startsWith('after') && strapi.db.inTransaction()) {
-      // Joining the open transaction hands us its commit callbacks.
-      await strapi.db.transaction(async ({ onCommit }) => onCommit(() => void bump()));
-    }
+    if (!strapi.db.inTransaction()) return;
+    // Joining the open transaction hands us its commit callbacks.
+    await strapi.db.transaction(async ({ trx, onCommit }) => {
+      if (committing.has(trx)) return;
+      committing.add(trx);
+      onCommit(() => void bump());
+    });
   });
   // Data transfers switch lifecycles off (src/security/data-transfer.ts): the cache forgets when
   // one starts (what requests in flight compute then is stored under a generation already gone,
@@ -117,8 +104,9 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
 }
 
 /**
- * `load` memoized until the next write: settings that Strapi reads from the database on every
- * request (the public role's permissions, the default locale) cost nothing between writes.
+ * `load` memoized until the next write that counts (./writes.ts): settings that Strapi reads from
+ * the database on every request (the public role's permissions, the default locale) cost nothing
+ * between writes. What `load` reads must be in that allow-list, or the memo goes stale.
  */
 export function untilNextWrite<T>(strapi: Core.Strapi, load: () => Promise<T>): () => Promise<T> {
   let memo: { generation: string; value: Promise<T> } | undefined;
