@@ -1,5 +1,7 @@
 /**
  * The response cache beside other processes and under failure:
+ * - without Redis, a write made by another process on the same database (a script, a second
+ *   instance) is seen by a running server at once (PostgreSQL LISTEN/NOTIFY, src/cache/peers.ts);
  * - while the database cannot be reached, the last answer stored for a URL is served, marked
  *   stale, for RESPONSE_CACHE_STALE_IF_ERROR_SECONDS after it was stored; never to a caller with
  *   credentials, never after that;
@@ -8,11 +10,11 @@
  *   RESPONSE_CACHE_REDIS_URL it keeps to a Redis of its own, binary answers included.
  * Every app here sends X-Cache (RESPONSE_CACHE_DEBUG_HEADER), which these tests read.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import Redis from 'ioredis';
-import { quote, withAdminClient } from './support/database';
-import { freePort } from './support/server-process';
+import { databaseUrl, quote, withAdminClient } from './support/database';
+import { APP_DIR, freePort } from './support/server-process';
 import { startStrapi, type TestApp } from './support/strapi';
 import { bearer, createApiUser } from './support/users';
 
@@ -57,6 +59,97 @@ async function firstSite(app: TestApp): Promise<{ documentId: string; name: stri
     .expect(200);
   return response.body.data[0];
 }
+
+// ---------------------------------------------------------------------------------------------
+
+/** A second process on the app's database: boots Strapi (no server), renames a site when told. */
+const WRITER = `
+const path = require('node:path');
+const { createStrapi } = require('@strapi/strapi');
+const distDir = path.join(process.cwd(), 'dist');
+(async () => {
+  const app = await createStrapi({ appDir: process.cwd(), distDir }).load();
+  process.stdout.write('ready\\n');
+  process.stdin.once('data', async (line) => {
+    const { documentId, name } = JSON.parse(String(line));
+    await app.documents('api::site.site').update({ documentId, locale: 'fr', data: { name } });
+    await require(path.join(distDir, 'src', 'utils', 'settle')).settle(app);
+    await app.destroy();
+    process.stdout.write('done\\n');
+    process.exit(0);
+  });
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+`;
+
+/** Resolves when `child` has printed `word` on a line of its own; fails if it exits first. */
+function said(child: ChildProcess, word: string, output: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (output().split('\n').includes(word)) resolve();
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => reject(new Error(`the writer exited with ${code}:\n${output()}`)));
+    check();
+  });
+}
+
+describe('without Redis, writes of another process', () => {
+  let app: TestApp;
+  let writer: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    app = await startStrapi({ env: DEBUG_HEADER });
+  });
+
+  afterAll(async () => {
+    writer?.kill('SIGKILL');
+    await app?.stop();
+  });
+
+  it('a site renamed by a script on the same database is shown by the running server at once', async () => {
+    const read = reader(app);
+    const site = await firstSite(app);
+    const urls = [`/api/sites/${site.documentId}`, '/api/sites?pagination[pageSize]=100'];
+
+    let output = '';
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.REDIS_URL;
+    delete env.RESPONSE_CACHE_REDIS_URL;
+    Object.assign(env, {
+      DATABASE_CLIENT: 'postgres',
+      DATABASE_URL: databaseUrl(app.databaseName),
+      SEED_ON_BOOT: 'false',
+      WEBHOOK_WORKERS: 'false',
+      LOG_LEVEL: 'error',
+    });
+    writer = spawn(process.execPath, ['-e', WRITER], { cwd: APP_DIR, env });
+    writer.stdout?.on('data', (chunk) => (output += chunk));
+    writer.stderr?.on('data', (chunk) => (output += chunk));
+    await said(writer, 'ready', () => output);
+
+    // The writer's boot is over (its own bumps heard): what is warmed now stays cached.
+    await warm(read, urls);
+    await sleep(1000);
+    await warm(read, urls);
+
+    const name = `Renommé par un script ${Date.now()}`;
+    writer.stdin?.write(`${JSON.stringify({ documentId: site.documentId, name })}\n`);
+    await said(writer, 'done', () => output);
+    for (const url of urls) {
+      // The notification crosses PostgreSQL: poll until it has arrived (or give up).
+      let seen: Read | undefined;
+      for (let attempt = 0; attempt < 50 && !seen; attempt += 1) {
+        const response = await read(url);
+        if (response.text.includes(name)) seen = response;
+        else await sleep(100);
+      }
+      expect({ url, cache: seen?.cache }).toEqual({ url, cache: 'MISS' });
+    }
+  }, 120_000);
+});
 
 // ---------------------------------------------------------------------------------------------
 

@@ -8,10 +8,13 @@
  * bumps the generation when it has run, and again once its transaction has committed. A reader
  * that took the generation before the commit stores its entry under a generation that is already
  * gone, so an answer computed from the old rows can never be served after the write is visible.
+ * Other processes hear of it through Redis (a shared generation) or, without Redis, through
+ * PostgreSQL (./peers.ts).
  */
 import type { Core } from '@strapi/strapi';
 import { afterDataTransfer, atDataTransferStart } from '../security/data-transfer';
 import { memoryBackend, redisBackend, type CacheBackend } from './backend';
+import { joinPeers } from './peers';
 import { watchPublicWrites } from './writes';
 
 export interface CacheConfig {
@@ -72,9 +75,22 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
           }
         : undefined,
   };
-  const cache = config.responsesRedisUrl
+  const backend = config.responsesRedisUrl
     ? redisBackend(config.responsesRedisUrl, options)
     : memoryBackend(options);
+  // Without Redis, each process keeps its own generation: the others hear of its writes.
+  const peers = backend.name === 'memory' ? joinPeers(strapi, () => backend.bump()) : undefined;
+  const cache: CacheBackend = {
+    ...backend,
+    async bump() {
+      await backend.bump();
+      peers?.announce();
+    },
+    async close() {
+      await peers?.close();
+      await backend.close();
+    },
+  };
   caches.set(strapi, cache);
 
   const bump = () =>
