@@ -269,7 +269,7 @@ async function startRedis(
   };
 }
 
-const cacheKeys = (client: Redis) => client.keys('ia:cache:entry:*');
+const cacheKeys = (client: Redis) => client.keys('ia:cache:v2:entry:*');
 const limitKeys = (client: Redis) => client.keys('ia:auth:*');
 
 async function failLogins(app: TestApp, times: number) {

@@ -139,14 +139,17 @@ export function memoryBackend(options: BackendOptions): CacheBackend {
 // Redis
 
 const PREFIX = 'ia:cache:';
+/** Shared with earlier versions, so that a write on any instance of a rolling upgrade counts. */
 const GENERATION_KEY = `${PREFIX}generation`;
-const ENTRY_PREFIX = `${PREFIX}entry:`;
+/** Entries in this version's format (earlier versions' `ia:cache:entry:*` expire by their TTL). */
+const STORE_PREFIX = `${PREFIX}v2:`;
+const ENTRY_PREFIX = `${STORE_PREFIX}entry:`;
 /** URL -> when its entry was stored (ms): the eviction order. */
-const ORDER_KEY = `${PREFIX}order`;
+const ORDER_KEY = `${STORE_PREFIX}order`;
 /** URL -> the bytes its entry is counted for. */
-const SIZES_KEY = `${PREFIX}sizes`;
+const SIZES_KEY = `${STORE_PREFIX}sizes`;
 /** The sum of SIZES_KEY's values. */
-const BYTES_KEY = `${PREFIX}bytes`;
+const BYTES_KEY = `${STORE_PREFIX}bytes`;
 
 /** What Redis holds per entry besides its value: its key, and the URL twice more (order, sizes). */
 const REDIS_OVERHEAD = 128;
@@ -205,7 +208,7 @@ function decode(value: Buffer | null): Stored | undefined {
     const body = value.subarray(4 + length);
     return { ...header, body: text ? body.toString() : body };
   } catch {
-    return undefined; // written by an earlier version: as if absent
+    return undefined; // not an entry of this format: as if absent
   }
 }
 
@@ -295,6 +298,3 @@ export function redisBackend(url: string, options: BackendOptions): CacheBackend
     },
   };
 }
-
-/** The keys the Redis store writes, for operators and tests: all start with this. */
-export const REDIS_KEY_PREFIX = PREFIX;
