@@ -9,6 +9,7 @@
  * workbook download is cached like the CSV. Every app here sends X-Cache
  * (RESPONSE_CACHE_DEBUG_HEADER), which these tests read.
  */
+import { PRIVATE_CONTENT, PUBLIC_CONTENT } from '../src/cache/writes';
 import { registerFirstAdmin, type AdminSession } from './support/admin';
 import { PNG } from './support/images';
 import { startStrapi, type TestApp } from './support/strapi';
@@ -461,4 +462,11 @@ describe('downloads', () => {
         expect({ header, value: second.headers[header] }).toEqual({ header, value: first.headers[header] });
     },
   );
+});
+
+describe('the lists of src/cache/writes.ts', () => {
+  it('name every api:: content type of the app, each in one list', () => {
+    const types = Object.keys(app.strapi.contentTypes).filter((uid) => uid.startsWith('api::'));
+    expect([...PUBLIC_CONTENT, ...PRIVATE_CONTENT].sort()).toEqual(types.sort());
+  });
 });
