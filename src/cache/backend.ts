@@ -96,10 +96,11 @@ function lookupOf(stored: Stored | undefined, generation: string, options: Backe
   if (!stored) return { generation };
   const { generation: storedIn, storedAt, ...entry } = stored;
   const age = Date.now() - storedAt;
+  const staleMs = (options.staleSeconds ?? 0) * 1000;
   return {
     generation,
     entry: storedIn === generation && age < options.ttlSeconds * 1000 ? entry : undefined,
-    last: age <= (options.staleSeconds ?? 0) * 1000 ? { entry, storedAt } : undefined,
+    last: staleMs > 0 && age <= staleMs ? { entry, storedAt } : undefined,
   };
 }
 
