@@ -714,7 +714,7 @@ describe('8. the stores, bounded in bytes', () => {
     }
     expect(backend.size!().entries).toBeLessThan(10);
     const last = await backend.lookup('/api/x?49');
-    expect(JSON.parse(last!.entry!.body).mark).toBe('m49');
+    expect(JSON.parse(String(last!.entry!.body)).mark).toBe('m49');
     expect((await backend.lookup('/api/x?0'))!.entry).toBeUndefined();
   });
 
@@ -725,7 +725,7 @@ describe('8. the stores, bounded in bytes', () => {
     await backend.store('/api/large', generation, entry(13_000, 'large'));
     expect(entrySize('/api/large', entry(13_000, 'large'))).toBeGreaterThan(25_000);
     expect((await backend.lookup('/api/large'))!.entry).toBeUndefined();
-    expect(JSON.parse((await backend.lookup('/api/small'))!.entry!.body).mark).toBe('small');
+    expect(JSON.parse(String((await backend.lookup('/api/small'))!.entry!.body)).mark).toBe('small');
   });
 
   it('Redis skips an entry larger than a quarter of maxBytes too', async () => {
@@ -750,7 +750,7 @@ describe('8. the stores, bounded in bytes', () => {
       const small = await backend.lookup('/api/small');
       const large = await backend.lookup('/api/large');
       expect(small?.generation).toBe(generation);
-      expect(JSON.parse(small!.entry!.body).mark).toBe('small');
+      expect(JSON.parse(String(small!.entry!.body)).mark).toBe('small');
       expect(large?.generation).toBe(generation);
       expect(large!.entry).toBeUndefined();
     } finally {

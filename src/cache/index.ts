@@ -1,48 +1,38 @@
 /**
  * The response cache and the memos of per-request settings, kept never stale by one content
- * generation (see backend.ts) that every database write bumps.
+ * generation (see backend.ts) that every write to what public answers show bumps.
  *
  * Writes are seen at the database layer (`strapi.db.lifecycles`), beneath the Document Service,
- * the admin panel, REST, GraphQL, the seed and the permission editor alike. Each write bumps the
- * generation twice: before it runs, and again once its transaction has committed. A reader that
- * took the generation before the commit stores its entry under a generation that is already gone,
- * so an answer computed from the old rows can never be served after the write is visible.
+ * the admin panel, REST, GraphQL, the seed and the permission editor alike; ./writes.ts says
+ * which count (publishing, not a draft save; the public permissions, not an account). Each one
+ * bumps the generation when it has run, and again once its transaction has committed. A reader
+ * that took the generation before the commit stores its entry under a generation that is already
+ * gone, so an answer computed from the old rows can never be served after the write is visible.
+ * Other processes hear of it through Redis (a shared generation) or, without Redis, through
+ * PostgreSQL (./peers.ts).
  */
 import type { Core } from '@strapi/strapi';
 import { afterDataTransfer, atDataTransferStart } from '../security/data-transfer';
 import { memoryBackend, redisBackend, type CacheBackend } from './backend';
+import { joinPeers } from './peers';
+import { watchPublicWrites } from './writes';
 
 export interface CacheConfig {
   /** Cache public GET responses of the content API. */
   responses: boolean;
-  /** Share the cache and the generation through Redis (needed with several instances). */
+  /** REDIS_URL: the login and password limits' Redis (src/ops/redis.ts). */
   redisUrl?: string;
+  /** Share the cache and the generation through this Redis (needed with several instances). */
+  responsesRedisUrl?: string;
   maxEntries: number;
-  /** Memory the in-memory store may hold, in bytes; an answer over a quarter of it is not cached. */
+  /** Bytes the store (in memory or in Redis) may hold; an answer over a quarter of it is not cached. */
   maxBytes: number;
   ttlSeconds: number;
-  /** Send X-Cache (HIT, MISS, SHARED) with cached answers: for diagnosis and tests only. */
+  /** How long after it was stored an answer may still be served while the database fails. */
+  staleIfErrorSeconds: number;
+  /** Send X-Cache (HIT, MISS, SHARED, STALE) with cached answers: for diagnosis and tests only. */
   debugHeader: boolean;
 }
-
-const WRITES = new Set(
-  ['Create', 'CreateMany', 'Update', 'UpdateMany', 'Delete', 'DeleteMany'].flatMap((action) => [
-    `before${action}`,
-    `after${action}`,
-  ]),
-);
-
-/**
- * Written on reads (token last use, admin sessions) or by the webhook worker (subscriptions'
- * delivery state, the delivery log), and never shown by the content API.
- */
-const NOT_CONTENT = new Set([
-  'admin::api-token',
-  'admin::transfer-token',
-  'admin::session',
-  'api::webhook-subscription.webhook-subscription',
-  'api::webhook-delivery.webhook-delivery',
-]);
 
 /**
  * Per Strapi instance, kept on globalThis: the app runs from dist/ while scripts and tests may load
@@ -72,23 +62,53 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
     maxEntries: config.maxEntries,
     maxBytes: config.maxBytes,
     ttlSeconds: config.ttlSeconds,
+    staleSeconds: config.staleIfErrorSeconds,
     onError,
+    // Sharing the limits' Redis, the cache must not make it evict their counters.
+    onEvictionPolicy:
+      config.responsesRedisUrl === config.redisUrl
+        ? (policy: string) => {
+            if (policy !== 'noeviction')
+              strapi.log.warn(
+                `Response cache: it shares REDIS_URL with the login limits, and that Redis evicts keys (maxmemory-policy ${policy}); give the cache a Redis of its own (RESPONSE_CACHE_REDIS_URL)`,
+              );
+          }
+        : undefined,
   };
-  const backend = config.redisUrl ? redisBackend(config.redisUrl, options) : memoryBackend(options);
-  caches.set(strapi, backend);
+  const backend = config.responsesRedisUrl
+    ? redisBackend(config.responsesRedisUrl, options)
+    : memoryBackend(options);
+  // Without Redis, each process keeps its own generation: the others hear of its writes.
+  const peers = backend.name === 'memory' ? joinPeers(strapi, () => backend.bump()) : undefined;
+  const cache: CacheBackend = {
+    ...backend,
+    async bump() {
+      await backend.bump();
+      peers?.announce();
+    },
+    async close() {
+      await peers?.close();
+      await backend.close();
+    },
+  };
+  caches.set(strapi, cache);
 
   const bump = () =>
-    backend.bump().catch((error: Error) => {
+    cache.bump().catch((error: Error) => {
       // Entries written before the outage are bumped away when Redis is reached again.
       onError(error);
     });
-  strapi.db.lifecycles.subscribe(async (event) => {
-    if (!WRITES.has(event.action) || NOT_CONTENT.has(event.model.uid)) return;
+  // One more bump per transaction, when it commits.
+  const committing = new WeakSet<object>();
+  watchPublicWrites(strapi, async () => {
     await bump();
-    if (event.action.startsWith('after') && strapi.db.inTransaction()) {
-      // Joining the open transaction hands us its commit callbacks.
-      await strapi.db.transaction(async ({ onCommit }) => onCommit(() => void bump()));
-    }
+    if (!strapi.db.inTransaction()) return;
+    // Joining the open transaction hands us its commit callbacks.
+    await strapi.db.transaction(async ({ trx, onCommit }) => {
+      if (committing.has(trx)) return;
+      committing.add(trx);
+      onCommit(() => void bump());
+    });
   });
   // Data transfers switch lifecycles off (src/security/data-transfer.ts): the cache forgets when
   // one starts (what requests in flight compute then is stored under a generation already gone,
@@ -96,12 +116,13 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
   // has caught up.
   atDataTransferStart(strapi, bump);
   afterDataTransfer(strapi, bump, { last: true });
-  return backend;
+  return cache;
 }
 
 /**
- * `load` memoized until the next write: settings that Strapi reads from the database on every
- * request (the public role's permissions, the default locale) cost nothing between writes.
+ * `load` memoized until the next write that counts (./writes.ts): settings that Strapi reads from
+ * the database on every request (the public role's permissions, the default locale) cost nothing
+ * between writes. What `load` reads must be in that allow-list, or the memo goes stale.
  */
 export function untilNextWrite<T>(strapi: Core.Strapi, load: () => Promise<T>): () => Promise<T> {
   let memo: { generation: string; value: Promise<T> } | undefined;

@@ -63,7 +63,7 @@ export const isDatabaseUnavailable = (error: MaybeDbError): boolean =>
   /Connection terminated|Timeout acquiring a connection/i.test(error.message ?? '');
 
 /** SQLSTATE 57014: the statement was cancelled (here: it ran longer than statement_timeout). */
-const isCancelled = (error: MaybeDbError) => error.code === '57014';
+export const isCancelled = (error: MaybeDbError) => error.code === '57014';
 const CANCELLED = 'The query took too long and was cancelled; narrow it or retry later';
 
 /** GraphQL requests in which a statement was cancelled (Apollo answered them 200 by itself). */
@@ -101,7 +101,7 @@ export function unavailable(
   ctx.body = { data: null, error: { status: 503, name: 'ServiceUnavailableError', message, details: {} } };
 }
 
-async function databaseAnswers(strapi: Core.Strapi): Promise<boolean> {
+export async function databaseAnswers(strapi: Core.Strapi): Promise<boolean> {
   try {
     await strapi.db.connection.raw('select 1');
     return true;
@@ -115,7 +115,7 @@ interface PoolEvents {
 }
 
 /** Whether the connection pool's last attempt to open a connection failed (tarn's events). */
-function poolHealth(strapi: Core.Strapi): () => boolean {
+export function poolHealth(strapi: Core.Strapi): () => boolean {
   let down = false;
   let watching = false;
   return () => {

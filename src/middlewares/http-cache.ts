@@ -4,10 +4,13 @@
  * authenticated (drafts, per-user answers). A matching If-None-Match answers 304 with no body.
  * The ETag is the body's hash, so any change to content that a response shows changes its ETag.
  * GraphQL answers are `no-store` (what Apollo's cache-control plugin sent before it was turned
- * off in config/plugins.ts).
+ * off in config/plugins.ts). Public answers also say `stale-if-error=N` (RFC 5861): a cache may
+ * serve them for N seconds while this server fails, as the response cache itself does
+ * (RESPONSE_CACHE_STALE_IF_ERROR_SECONDS, src/middlewares/response-cache.ts).
  */
 import type { Core } from '@strapi/strapi';
 import etag from 'etag';
+import type { CacheConfig } from '../cache';
 
 export interface HttpCacheConfig {
   /**
@@ -21,9 +24,13 @@ export interface HttpCacheConfig {
 const isContentApi = (path: string) => path.startsWith('/api/') || path === '/api';
 const GRAPHQL = '/graphql';
 
-export default (config: HttpCacheConfig): Core.MiddlewareHandler => {
+export default (config: HttpCacheConfig, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
   const maxAge = config.maxAge ?? 0;
-  const publicPolicy = maxAge > 0 ? `public, max-age=${maxAge}` : 'public, no-cache';
+  const staleIfError = strapi.config.get<CacheConfig>('cache').staleIfErrorSeconds;
+  const publicPolicy = [
+    maxAge > 0 ? `public, max-age=${maxAge}` : 'public, no-cache',
+    ...(staleIfError > 0 ? [`stale-if-error=${staleIfError}`] : []),
+  ].join(', ');
   return async (ctx, next) => {
     await next();
     if (ctx.path === GRAPHQL) {

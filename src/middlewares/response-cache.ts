@@ -12,18 +12,27 @@
  * cache, the readers that arrive meanwhile wait for the first one's answer instead of all
  * querying the database (they saw the same generation, so that answer is as fresh as their own).
  *
- * `X-Cache: HIT | MISS | SHARED` says how an answer was made. It also tells anyone which URLs
- * other readers asked for lately, so it is sent only with RESPONSE_CACHE_DEBUG_HEADER=true
+ * Stale if error: when the answer cannot be computed because the database is unreachable, its
+ * pool exhausted or its statements cancelled (what global::error-shape answers 503), the last
+ * answer stored for the URL is served instead if it was stored less than
+ * RESPONSE_CACHE_STALE_IF_ERROR_SECONDS ago, with `Age` saying how old it is. Never to a request
+ * that does not read as public: those never reach the cache.
+ *
+ * `X-Cache: HIT | MISS | SHARED | STALE` says how an answer was made. It also tells anyone which
+ * URLs other readers asked for lately, so it is sent only with RESPONSE_CACHE_DEBUG_HEADER=true
  * (tests, diagnosis), never by default.
  */
 import { PassThrough, finished, type Readable } from 'node:stream';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { cacheOf, type CacheConfig } from '../cache';
-import type { CachedResponse } from '../cache/backend';
+import type { CachedResponse, CacheLookup } from '../cache/backend';
 import { readsAsPublic } from '../security/read-only-cache';
+import { databaseAnswers, isCancelled, isDatabaseUnavailable, poolHealth } from './error-shape';
 
 const isContentApi = (path: string) => path.startsWith('/api/');
+
+type Outcome = 'HIT' | 'SHARED' | 'MISS' | 'STALE';
 
 function serve(ctx: Context, entry: CachedResponse) {
   ctx.status = 200;
@@ -33,9 +42,14 @@ function serve(ctx: Context, entry: CachedResponse) {
   ctx.body = entry.body;
 }
 
+/** An answer its controller marked as not to be kept (the preview's `no-store`). */
+const keepsNothing = (ctx: Context) => /\b(no-store|private)\b/.test(ctx.response.get('Cache-Control'));
+
 /** The answer as it will be sent, if it may be cached. */
 function cacheable(ctx: Context): CachedResponse | undefined {
-  if (ctx.status !== 200 || ctx.body === null || ctx.body === undefined) return undefined;
+  if (ctx.status !== 200 || ctx.body === null || ctx.body === undefined || keepsNothing(ctx))
+    return undefined;
+  // Streams only through tee(); Buffers are the catalogue's, one URL in three types (by Accept).
   if (typeof (ctx.body as { pipe?: unknown }).pipe === 'function' || Buffer.isBuffer(ctx.body))
     return undefined;
   if (typeof ctx.body !== 'string') {
@@ -51,13 +65,14 @@ const headersOf = (ctx: Context) => ({
 });
 
 /**
- * A text stream the controller allows to be cached (the CSV listing, ctx.state.teeToCache): it
- * is sent as it comes and copied on the way; `done` gets the whole answer once the stream has
- * ended, or undefined if it failed or grew over `limit` bytes.
+ * A stream the controller allows to be cached (the CSV listing and the workbook,
+ * ctx.state.teeToCache): it is sent as it comes and copied on the way; `done` gets the whole
+ * answer, as bytes, once the stream has ended, or undefined if it failed or grew over `limit` bytes.
  */
 function tee(ctx: Context, limit: number, done: (entry: CachedResponse | undefined) => void): boolean {
   const body = ctx.body as Readable | undefined;
-  if (!ctx.state.teeToCache || ctx.status !== 200 || typeof body?.pipe !== 'function') return false;
+  if (!ctx.state.teeToCache || ctx.status !== 200 || typeof body?.pipe !== 'function' || keepsNothing(ctx))
+    return false;
   const chunks: Buffer[] = [];
   let size = 0;
   const copy = new PassThrough();
@@ -68,9 +83,7 @@ function tee(ctx: Context, limit: number, done: (entry: CachedResponse | undefin
   const { type } = ctx;
   const headers = headersOf(ctx);
   finished(copy, (error) =>
-    done(
-      error || size > limit ? undefined : { type, body: Buffer.concat(chunks).toString('utf8'), ...headers },
-    ),
+    done(error || size > limit ? undefined : { type, body: Buffer.concat(chunks), ...headers }),
   );
   ctx.body = body.pipe(copy);
   body.on('error', (error) => copy.destroy(error));
@@ -83,10 +96,42 @@ function tee(ctx: Context, limit: number, done: (entry: CachedResponse | undefin
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
   const { responses: enabled, debugHeader, maxBytes } = strapi.config.get<CacheConfig>('cache');
+  const databaseDown = poolHealth(strapi);
   const inFlight = new Map<string, Promise<CachedResponse | undefined>>();
-  const tell = (ctx: Context, how: 'HIT' | 'SHARED' | 'MISS') => {
+  const tell = (ctx: Context, how: Outcome) => {
     ctx.state.cache = how; // for the request log and the metrics (global::request-log)
     if (debugHeader) ctx.set('X-Cache', how);
+  };
+
+  /** Whether the answer failed for want of the database (as global::error-shape judges it). */
+  const failedForDatabase = async (ctx: Context, thrown?: { error: unknown }): Promise<boolean> => {
+    if (thrown) {
+      const error = (thrown.error ?? {}) as Parameters<typeof isDatabaseUnavailable>[0];
+      return isDatabaseUnavailable(error) || isCancelled(error) || databaseDown();
+    }
+    if (ctx.status === 503) return true;
+    // Strapi's authentication answers 401 or 403 when its own queries fail.
+    if (ctx.status === 401 || ctx.status === 403 || ctx.status >= 500)
+      return databaseDown() || !(await databaseAnswers(strapi));
+    return false;
+  };
+
+  /** Runs the controllers; serves `last` instead (and says true) if the database failed them. */
+  const attempt = async (ctx: Context, next: () => Promise<unknown>, last: CacheLookup['last']) => {
+    let thrown: { error: unknown } | undefined;
+    try {
+      await next();
+    } catch (error) {
+      thrown = { error };
+    }
+    if (thrown) {
+      if (!last || !(await failedForDatabase(ctx, thrown))) throw thrown.error;
+    } else if (!last || ctx.status === 200 || !(await failedForDatabase(ctx))) return false;
+    serve(ctx, last.entry);
+    ctx.remove('Retry-After');
+    ctx.set('Age', String(Math.max(0, Math.floor((Date.now() - last.storedAt) / 1000))));
+    tell(ctx, 'STALE');
+    return true;
   };
 
   return async (ctx, next) => {
@@ -110,19 +155,19 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
         serve(ctx, shared);
         return tell(ctx, 'SHARED');
       }
-      return next();
+      await attempt(ctx, next, found.last);
+      return;
     }
 
     let done: (entry: CachedResponse | undefined) => void = () => {};
     inFlight.set(flight, new Promise((resolve) => (done = resolve)));
     let entry: CachedResponse | undefined;
-    let streaming = false;
     try {
-      await next();
+      if (await attempt(ctx, next, found.last)) return;
       // A streamed answer is stored once it has been sent whole, under the generation read
       // before the controllers ran (as fresh as any). Requests waiting for it do not wait for
       // this client's download, however slow: they make their own answer at once.
-      streaming = tee(ctx, maxBytes / 4, (whole) => {
+      const streaming = tee(ctx, maxBytes / 4, (whole) => {
         if (whole) void cache.store(key, found.generation, whole).catch(() => undefined);
       });
       if (streaming) return tell(ctx, 'MISS');
