@@ -138,6 +138,7 @@ export default (
       );
     }
     if (running >= limit) {
+      ctx.state.shed = true; // global::response-cache serves no stale answer for it
       unavailable(ctx, `The server is busy with costly requests (a ${kind}); retry in a moment`, RETRY_AFTER);
       return;
     }

@@ -109,7 +109,8 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
       const error = (thrown.error ?? {}) as Parameters<typeof isDatabaseUnavailable>[0];
       return isDatabaseUnavailable(error) || isCancelled(error) || databaseDown();
     }
-    if (ctx.status === 503) return true;
+    // A request shed by global::bulkhead is load, not a failure: answered 503, never stale.
+    if (ctx.status === 503) return !ctx.state.shed;
     // Strapi's authentication answers 401 or 403 when its own queries fail.
     if (ctx.status === 401 || ctx.status === 403 || ctx.status >= 500)
       return databaseDown() || !(await databaseAnswers(strapi));
