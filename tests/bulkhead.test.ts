@@ -27,6 +27,7 @@ beforeAll(async () => {
     env: {
       RESPONSE_CACHE: 'false',
       DATABASE_POOL_MAX: String(POOL),
+      BULKHEAD_POOL_SHARE: '0.4',
       BULKHEAD_PER_CLIENT: String(PER_CLIENT),
       TRUST_PROXY: 'true',
       TRUSTED_PROXY_HOPS: '1',

@@ -30,6 +30,11 @@ export default async function globalSetup(): Promise<void> {
     DATABASE_CLIENT: 'postgres',
     STRAPI_TELEMETRY_DISABLED: 'true',
     SEED_ON_BOOT: 'false',
+    // The generated crawls send eight requests at once from one address (loopback): the bulkhead's
+    // production settings would shed them. tests/bulkhead.test.ts and the cluster test run it with
+    // its own settings.
+    BULKHEAD_POOL_SHARE: '1',
+    BULKHEAD_PER_CLIENT: '64',
   });
 
   await createDatabase(template);
