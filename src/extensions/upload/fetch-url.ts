@@ -27,13 +27,15 @@ const TIMEOUT_MS = 20_000;
 const DEADLINE_MS = 60_000;
 
 /**
- * Why a fetch failed, for the panel: a refused name is not told which address it resolved to
- * (that would map the internal network for whoever may upload).
+ * Why a fetch failed, for the panel. No address a name resolved to is told (that would map the
+ * internal network for whoever may upload): a refused name "is not a public address", and a
+ * connection error gives its code, not its message, which names the address.
  */
-function failure(url: URL, error: Error, timedOut = false): string {
+function failure(url: URL, error: NodeJS.ErrnoException, timedOut = false): string {
   if (timedOut) return `Could not fetch ${url.host}: not finished within ${DEADLINE_MS / 1000} s`;
-  if (/resolves to/.test(error.message))
-    return `Could not fetch ${url.host}: its address is not a public one (the URL is refused)`;
+  if (error.syscall === 'getaddrinfo') return `Could not fetch ${url.host}: the name does not resolve`;
+  if (error.syscall)
+    return `Could not fetch ${url.host}: the connection failed (${error.code ?? error.syscall})`;
   return `Could not fetch ${url.host}: ${error.message}`;
 }
 
@@ -162,7 +164,7 @@ export async function fetchUrlToInputFile(
       await fs.promises.rm(filepath, { force: true });
       throw error instanceof errors.ApplicationError
         ? error
-        : new errors.ApplicationError(failure(url, error as Error, timedOut));
+        : new errors.ApplicationError(failure(url, error as NodeJS.ErrnoException, timedOut));
     }
     const mimetype = String(response.headers['content-type'] ?? 'application/octet-stream')
       .split(';')[0]
