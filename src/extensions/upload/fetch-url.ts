@@ -21,6 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import { errors } from '@strapi/utils';
 import { refusedAddress, safeLookup } from '../../webhooks/addresses';
 import { webhookSettings } from '../../webhooks/settings';
+import { extensionOfType } from './allowed-types';
 
 /** Idle time allowed at any point, and the whole fetch's limit. */
 const TIMEOUT_MS = 20_000;
@@ -147,7 +148,15 @@ export async function fetchUrlToInputFile(
       }
     };
     report({ bytesWritten: 0, totalBytes });
-    const originalFilename = fileNameOf(url);
+    const mimetype = String(response.headers['content-type'] ?? 'application/octet-stream')
+      .split(';')[0]
+      .trim();
+    // A URL without an extension (`/photo?id=3`) takes that of the type the server declares, when
+    // it is an allowed one; the content must still be that type (./strapi-server.ts).
+    const name = fileNameOf(url);
+    const originalFilename = path.extname(name)
+      ? name
+      : `${name}${extensionOfType(mimetype.toLowerCase()) ?? ''}`;
     const filepath = path.join(tmpWorkingDirectory, originalFilename);
     let bytesWritten = 0;
     const counter = new Transform({
@@ -166,9 +175,6 @@ export async function fetchUrlToInputFile(
         ? error
         : new errors.ApplicationError(failure(url, error as NodeJS.ErrnoException, timedOut));
     }
-    const mimetype = String(response.headers['content-type'] ?? 'application/octet-stream')
-      .split(';')[0]
-      .trim();
     const { size } = await fs.promises.stat(filepath);
     return { file: { filepath, originalFilename, mimetype, size, tmpWorkingDirectory } };
   } finally {
