@@ -10,6 +10,7 @@ import { authMutationsLimitPlugin } from '../src/graphql/auth-limit';
 import { prototypeKeysPlugin } from '../src/middlewares/body-guard';
 import { cancelledStatementsPlugin } from '../src/middlewares/error-shape';
 import { GRAPHQL_LIMITS } from '../src/middlewares/graphql-bounds';
+import { ALLOWED_MIME_TYPES, uploadHeaders } from '../src/extensions/upload/allowed-types';
 
 const MB = 1024 * 1024;
 const GRAPHQL_DEPTH_LIMIT = 7;
@@ -61,9 +62,12 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   upload: {
     config: {
       sizeLimit: env.int('UPLOAD_MAX_MB', 10) * MB,
-      // Images and documents only: no SVG or HTML (scripts served from our origin) and no executables.
+      // /uploads serves images inline and every other file as a download (attachment).
+      providerOptions: { localServer: { setHeaders: uploadHeaders } },
+      // Images and PDF only (src/extensions/upload/allowed-types.ts): no SVG or HTML (scripts served
+      // from our origin) and no executables.
       security: {
-        allowedTypes: ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/avif', 'application/pdf'],
+        allowedTypes: ALLOWED_MIME_TYPES,
         deniedTypes: [
           'image/svg+xml',
           'text/html',

@@ -21,6 +21,7 @@ import { applyAdminRoles, applyContentApiPermissions } from './permissions/apply
 import { applyAdminViews } from './admin-views';
 import { publicationRules } from './permissions/publication';
 import { adminWriteRules } from './security/admin-writes';
+import { assertAccountTimingEven, evenAdminAuthWork, settleAfterAnswers } from './security/account-timing';
 import { assertDataTransfersWatched, watchDataTransfers } from './security/data-transfer';
 import { publishedOnlyForReaders } from './security/published-only';
 import { assertReadOnlyTokensLimited, limitReadOnlyTokens } from './security/read-only-tokens';
@@ -56,6 +57,8 @@ export default {
     // relation path; read-only API tokens read what the public role reads. Not switchable.
     publishedOnlyForReaders(strapi);
     limitReadOnlyTokens(strapi);
+    // Admin logins and password resets do the same work for every address (not switchable).
+    evenAdminAuthWork(strapi);
     registerTimelineQuery(strapi);
     registerChangesQuery(strapi);
     registerSearchQuery(strapi);
@@ -78,6 +81,7 @@ export default {
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await assertReadOnlyTokensLimited(strapi);
     assertDataTransfersWatched(strapi);
+    await assertAccountTimingEven(strapi);
     await ensureIndexes(strapi);
     await bootstrapChanges(strapi); // change feed table, pruning at boot and daily
     await bootstrapSearch(strapi); // search index table and extensions, rebuilt at every boot
@@ -96,6 +100,7 @@ export default {
 
   async destroy({ strapi }: { strapi: Core.Strapi }) {
     await stopOps(strapi);
+    await settleAfterAnswers(strapi); // password reset mails of answers already sent
     await stopWebhooks(strapi);
     stopChanges(strapi);
     await cacheOf(strapi).close();

@@ -419,7 +419,13 @@ describe('webhooks for partners (in-process server)', () => {
       const production = { allowPrivateUrls: false };
       expect(await checkUrl('https://127.0.0.1/', production)).toMatch(/refused/);
       expect(await checkUrl('https://[::1]/', production)).toMatch(/refused/);
-      expect(await checkUrl('https://localhost/', production)).toMatch(/refused/);
+      // A name is refused without telling where it resolves (here 127.0.0.1 or ::1).
+      const byName = await checkUrl('https://localhost/', production);
+      expect(byName).toBe('url is refused: localhost is not a public address');
+      expect(byName).not.toMatch(/127\.0\.0\.1|::1|loopback/);
+      expect(await checkUrl('https://10.0.0.1/', production)).toBe(
+        'url is refused: 10.0.0.1 is not a public address',
+      );
       expect(await checkUrl('http://93.184.215.14/', production)).toMatch(/https/);
       expect(await checkUrl('https://93.184.215.14/hook', production)).toBeUndefined();
       // The tests-only setting opens loopback, not the other private ranges.

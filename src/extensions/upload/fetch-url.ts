@@ -21,19 +21,22 @@ import { pipeline } from 'node:stream/promises';
 import { errors } from '@strapi/utils';
 import { refusedAddress, safeLookup } from '../../webhooks/addresses';
 import { webhookSettings } from '../../webhooks/settings';
+import { extensionOfType } from './allowed-types';
 
 /** Idle time allowed at any point, and the whole fetch's limit. */
 const TIMEOUT_MS = 20_000;
 const DEADLINE_MS = 60_000;
 
 /**
- * Why a fetch failed, for the panel: a refused name is not told which address it resolved to
- * (that would map the internal network for whoever may upload).
+ * Why a fetch failed, for the panel. No address a name resolved to is told (that would map the
+ * internal network for whoever may upload): a refused name "is not a public address", and a
+ * connection error gives its code, not its message, which names the address.
  */
-function failure(url: URL, error: Error, timedOut = false): string {
+function failure(url: URL, error: NodeJS.ErrnoException, timedOut = false): string {
   if (timedOut) return `Could not fetch ${url.host}: not finished within ${DEADLINE_MS / 1000} s`;
-  if (/resolves to/.test(error.message))
-    return `Could not fetch ${url.host}: its address is not a public one (the URL is refused)`;
+  if (error.syscall === 'getaddrinfo') return `Could not fetch ${url.host}: the name does not resolve`;
+  if (error.syscall)
+    return `Could not fetch ${url.host}: the connection failed (${error.code ?? error.syscall})`;
   return `Could not fetch ${url.host}: ${error.message}`;
 }
 
@@ -145,7 +148,15 @@ export async function fetchUrlToInputFile(
       }
     };
     report({ bytesWritten: 0, totalBytes });
-    const originalFilename = fileNameOf(url);
+    const mimetype = String(response.headers['content-type'] ?? 'application/octet-stream')
+      .split(';')[0]
+      .trim();
+    // A URL without an extension (`/photo?id=3`) takes that of the type the server declares, when
+    // it is an allowed one; the content must still be that type (./strapi-server.ts).
+    const name = fileNameOf(url);
+    const originalFilename = path.extname(name)
+      ? name
+      : `${name}${extensionOfType(mimetype.toLowerCase()) ?? ''}`;
     const filepath = path.join(tmpWorkingDirectory, originalFilename);
     let bytesWritten = 0;
     const counter = new Transform({
@@ -162,11 +173,8 @@ export async function fetchUrlToInputFile(
       await fs.promises.rm(filepath, { force: true });
       throw error instanceof errors.ApplicationError
         ? error
-        : new errors.ApplicationError(failure(url, error as Error, timedOut));
+        : new errors.ApplicationError(failure(url, error as NodeJS.ErrnoException, timedOut));
     }
-    const mimetype = String(response.headers['content-type'] ?? 'application/octet-stream')
-      .split(';')[0]
-      .trim();
     const { size } = await fs.promises.stat(filepath);
     return { file: { filepath, originalFilename, mimetype, size, tmpWorkingDirectory } };
   } finally {

@@ -1,14 +1,21 @@
 /**
- * Uploads that claim to be an image or a PDF must carry that format's signature in their bytes.
+ * Only images and PDF are stored, and a file is what its name says. The extension must be one of
+ * the allowed types' (./allowed-types.ts: `.png`, `.jpg`, `.pdf`...), the bytes must be that type
+ * by their signature (`file-type`), and a declared Content-Type of an allowed type must be that one
+ * too; otherwise the upload is refused with 400 before anything is stored.
  *
- * Strapi's upload check (config/plugins.ts, upload.security) sniffs the content with `file-type`,
- * but when the sniffing recognises nothing, as with any text, it falls back to the file's extension
- * and then to the declared Content-Type. An SVG or HTML page named `x.png` and sent as `image/png`
- * was therefore stored as a PNG: the allow list saw only the name. Here, every type among the
- * declared one and the extension's that has a signature (the allowed images and PDF) must be what
- * `file-type` finds in the bytes; otherwise the upload is refused with 400 before anything is
- * stored. This wraps the upload service's `upload` and `replace`, under every route that stores a
- * file (the admin panel's /upload, the content API's POST /api/upload, replacements).
+ * Strapi's own check (config/plugins.ts, upload.security) goes by the sniffed content when it finds
+ * one, and falls back to the extension, then to the declared type: a PNG named `invoice.hta` (or
+ * `.cmd`, `.ps1`, `.url`, `.desktop`...) sent as application/octet-stream was stored as a PNG and
+ * served from our origin under its own name's extension, and an SVG or HTML page named `x.png` was
+ * stored as a PNG. An allow list of extensions closes both: no extension, a double one
+ * (`x.png.hta`), trailing dots or spaces all leave a name whose extension is not allowed.
+ *
+ * The check runs at the controllers that receive files (the admin panel's /upload, /upload/files
+ * and replacements, the content API's POST /api/upload, with `ref`/`refId`/`field` to attach the
+ * file to an entry), on every file before any is stored, so that one refused file refuses the whole
+ * request (Strapi's own check drops it and stores the others); and again at the upload service's
+ * `upload` and `replace`, under every other way in (the media library's upload from URL).
  *
  * The media library's "upload from URL" fetches under the partner webhooks' SSRF rules
  * (./fetch-url.ts replaces the file service's `fetchUrlToInputFile`).
@@ -17,32 +24,16 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+import { ALLOWED_EXTENSIONS, ALLOWED_MIME_TYPES, typeOfExtension } from './allowed-types';
 import { fetchUrlToInputFile } from './fetch-url';
 
-/** Types whose files begin with a signature that `file-type` recognises. */
-const SIGNED_TYPES = new Set([
-  'image/png',
-  'image/jpeg',
-  'image/webp',
-  'image/gif',
-  'image/avif',
-  'application/pdf',
-]);
-const TYPE_OF_EXTENSION: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.jpe': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.avif': 'image/avif',
-  '.pdf': 'application/pdf',
-};
-/** Names some clients send for the same types. */
+/** Names some clients send for the allowed types. */
 const ALIASES: Record<string, string> = {
   'image/jpg': 'image/jpeg',
   'image/pjpeg': 'image/jpeg',
   'image/x-png': 'image/png',
+  'application/x-pdf': 'application/pdf',
 };
 
 interface UploadedFile {
@@ -68,54 +59,102 @@ async function detect(filepath: string): Promise<string | undefined> {
   return (await fileTypeFromFile(filepath))?.mime;
 }
 
-/** The signed types a file claims to be, by its declared Content-Type and by its extension. */
-function claimedTypes(file: UploadedFile): Set<string> {
-  const declared = (file.mimetype ?? '').split(';')[0].trim().toLowerCase();
-  const extension = path.extname(file.originalFilename ?? '').toLowerCase();
-  const claimed = [ALIASES[declared] ?? declared, TYPE_OF_EXTENSION[extension]];
-  return new Set(claimed.filter((type): type is string => Boolean(type) && SIGNED_TYPES.has(type)));
-}
+const refused = (name: string, message: string, details: Record<string, unknown>) =>
+  new errors.ValidationError(`${name}: ${message}`, { fileName: name, ...details });
 
-export async function assertSignature(file: UploadedFile): Promise<void> {
-  const claimed = claimedTypes(file);
-  if (claimed.size === 0) return; // no signed type claimed: Strapi's allow and deny lists decide
-  const name = file.originalFilename ?? 'the file';
-  const detected = file.filepath ? await detect(file.filepath) : undefined;
-  const wrong = [...claimed].find((type) => type !== detected);
-  if (wrong) {
-    throw new errors.ValidationError(
-      `${name} is sent as ${wrong} but its content is ${detected ?? 'not in that format'}`,
-      { fileName: name, claimedType: wrong, detectedType: detected ?? null },
+/** Refuses (400) a file that is not an allowed type, or not the type its name says. */
+export async function assertAllowedFile(file: UploadedFile): Promise<void> {
+  const name = file.originalFilename ?? '';
+  const shown = name || 'the file';
+  const extension = path.extname(name);
+  const type = typeOfExtension(extension);
+  if (!type)
+    throw refused(
+      shown,
+      `only images and PDF are accepted, and the name must end in one of ${ALLOWED_EXTENSIONS.join(' ')}`,
+      { extension: extension || null, allowedExtensions: ALLOWED_EXTENSIONS },
     );
-  }
+  const declared = (file.mimetype ?? '').split(';')[0].trim().toLowerCase();
+  const declaredType = ALIASES[declared] ?? declared;
+  if (ALLOWED_MIME_TYPES.includes(declaredType) && declaredType !== type)
+    throw refused(shown, `it is sent as ${declaredType} but named ${extension}`, {
+      claimedType: declaredType,
+      extensionType: type,
+    });
+  const detected = file.filepath ? await detect(file.filepath) : undefined;
+  if (detected !== type)
+    throw refused(shown, `it is named ${extension} but its content is ${detected ?? 'not in that format'}`, {
+      claimedType: type,
+      detectedType: detected ?? null,
+    });
 }
 
 const filesOf = (files: UploadedFile | UploadedFile[] | undefined) =>
   Array.isArray(files) ? files : files ? [files] : [];
+
+async function assertAllAllowed(files: UploadedFile | UploadedFile[] | undefined): Promise<void> {
+  for (const file of filesOf(files)) await assertAllowedFile(file);
+}
 
 type UploadService = {
   upload(input: { data: unknown; files: UploadedFile | UploadedFile[] }, options?: unknown): Promise<unknown>;
   replace(id: unknown, input: { data: unknown; file: UploadedFile }, options?: unknown): Promise<unknown>;
 };
 type ServiceFactory = (deps: { strapi: Core.Strapi }) => UploadService;
+type Action = (this: unknown, ctx: Context, ...rest: unknown[]) => unknown;
+type Controller = Record<string, Action>;
+type ControllerEntry = Controller | ((deps: { strapi: Core.Strapi }) => Controller);
 
-export default (plugin: { services: Record<string, ServiceFactory> & { file: Record<string, unknown> } }) => {
+/** The actions of the upload controllers that receive files (the multipart field `files`). */
+const FILE_ACTIONS: Record<string, string[]> = {
+  'admin-upload': ['upload', 'uploadFiles', 'uploadFile', 'replaceFile'],
+  'content-api': ['upload', 'uploadFiles', 'replaceFile'],
+};
+
+/** `controller` with every file of the request checked before its file-receiving `actions` run. */
+function checkingFiles(name: string, controller: Controller, actions: string[]): Controller {
+  const checked = { ...controller };
+  for (const action of actions) {
+    const handler = controller[action];
+    // Boot stops if the action is gone: its files would reach Strapi's own check alone.
+    if (typeof handler !== 'function')
+      throw new Error(`src/extensions/upload: the upload plugin has no ${name}.${action} to check`);
+    checked[action] = async function (this: unknown, ctx, ...rest) {
+      const { files } = (ctx.request as { files?: { files?: UploadedFile | UploadedFile[] } }).files ?? {};
+      await assertAllAllowed(files);
+      return handler.call(this, ctx, ...rest);
+    };
+  }
+  return checked;
+}
+
+export default (plugin: {
+  services: Record<string, ServiceFactory> & { file: Record<string, unknown> };
+  controllers: Record<string, ControllerEntry>;
+}) => {
   // "Upload from URL" of the media library fetches under the webhooks' SSRF rules (./fetch-url.ts).
   // Boot stops if Strapi no longer has the function it replaces (it would fetch its own way).
   if (typeof plugin.services.file?.fetchUrlToInputFile !== 'function')
     throw new Error('src/extensions/upload: the upload plugin has no file.fetchUrlToInputFile to replace');
   plugin.services.file = { ...plugin.services.file, fetchUrlToInputFile };
+  for (const [name, actions] of Object.entries(FILE_ACTIONS)) {
+    const entry = plugin.controllers[name];
+    plugin.controllers[name] =
+      typeof entry === 'function'
+        ? (deps) => checkingFiles(name, entry(deps), actions)
+        : checkingFiles(name, entry ?? {}, actions);
+  }
   const createUploadService = plugin.services.upload;
   plugin.services.upload = (deps) => {
     const service = createUploadService(deps);
     return {
       ...service,
       async upload(input, options) {
-        for (const file of filesOf(input?.files)) await assertSignature(file);
+        await assertAllAllowed(input?.files);
         return service.upload(input, options);
       },
       async replace(id, input, options) {
-        for (const file of filesOf(input?.file)) await assertSignature(file);
+        await assertAllAllowed(input?.file);
         return service.replace(id, input, options);
       },
     };
