@@ -7,10 +7,18 @@ const path = require('node:path');
 /** What the compiled app is made from: a change to any of these makes dist/ out of date. */
 const SOURCES = ['src', 'config', 'database', 'types', 'tsconfig.json', 'package.json'];
 /**
- * dist/'s stamp: TypeScript's build info, written by every compile (`strapi build`, `strapi
- * develop`, compileStrapi), as tsconfig.json sets `incremental`.
+ * dist/'s stamp, written after a compile by this module and by `npm run build` (its `postbuild`).
+ * Not TypeScript's build info: `tsc --noEmit` (npm run typecheck) rewrites that one without
+ * compiling anything, and dist/ then passed for current with none of the new code in it.
  */
-const STAMP = 'tsconfig.tsbuildinfo';
+const STAMP = '.compiled-at';
+
+/** Marks dist/ as compiled from the sources as they were at `when`. */
+function stamp(distDir, when = new Date()) {
+  const file = path.join(distDir, STAMP);
+  fs.writeFileSync(file, `${when.toISOString()}\n`);
+  fs.utimesSync(file, when, when);
+}
 
 /** The newest modification among `SOURCES` (folders' own too: a renamed file keeps its date). */
 function newestSource(appDir) {
@@ -44,8 +52,17 @@ async function compiledDist(appDir) {
   const started = new Date();
   await require('@strapi/strapi').compileStrapi({ appDir });
   // Dated from before the compile: a source saved while it ran still counts as newer next time.
-  fs.utimesSync(path.join(distDir, STAMP), started, started);
+  stamp(distDir, started);
   return distDir;
 }
 
-module.exports = { staleness, compiledDist };
+module.exports = { STAMP, staleness, compiledDist };
+
+// `node scripts/lib/compiled-dist.js --stamp`: after `strapi build` (package.json's postbuild),
+// which compiled dist/ itself. Dated a minute back: the build took about that long.
+if (require.main === module && process.argv.includes('--stamp')) {
+  const appDir = path.resolve(__dirname, '..', '..');
+  require('@strapi/typescript-utils')
+    .resolveOutDir(appDir)
+    .then((distDir) => stamp(distDir, new Date(Date.now() - 60_000)));
+}
