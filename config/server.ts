@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { withoutTrailingSlashes } from '../src/utils/public-url';
 import { findSecretProblem } from '../src/utils/secrets';
 
 export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => {
@@ -19,7 +20,7 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
     port: env.int('PORT', 1337),
     app: { keys: env.array('APP_KEYS', []) },
     // The public URL (behind the TLS proxy in production), used in links and admin redirects.
-    url: env('PUBLIC_URL', ''),
+    url: withoutTrailingSlashes(env('PUBLIC_URL', '')),
     // Behind a reverse proxy, trust its X-Forwarded-* headers, so that a request that reached the
     // proxy over HTTPS counts as secure (users-permissions sets secure cookies on login).
     // The client address (what every rate limit keys on, ours and Strapi's) is the one the last

@@ -18,6 +18,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { Kind, parse, visit, type ValueNode } from 'graphql';
+import { contentApiPaths, contentApiPathsOf, type ContentApiPaths } from '../utils/content-api';
 import { unavailable } from './error-shape';
 
 export interface BulkheadConfig {
@@ -30,8 +31,9 @@ export interface BulkheadConfig {
 /** Seconds a refused client is told to wait: expensive requests last about that long. */
 const RETRY_AFTER = 1;
 
-const DOWNLOAD = /^\/api\/listings\/[^/]+\.(csv|xlsx)$/;
-const SEARCH = /^\/api\/search\/?$/;
+/** Under the REST prefix: the partner downloads and the search. */
+const DOWNLOAD = /^listings\/[^/]+\.(csv|xlsx)$/;
+const SEARCH = /^search\/?$/;
 const GRAPHQL_OPERATORS = new Set(
   'and or not eq eqi ne nei lt lte gt gte in notIn contains notContains containsi notContainsi null notNull between startsWith startsWithi endsWith endsWithi'.split(
     ' ',
@@ -95,8 +97,8 @@ function expensiveGraphql(query: unknown, variables: unknown): boolean {
 }
 
 /** The class of an expensive request, or undefined for a cheap one. */
-export function expensiveClass(ctx: Context): string | undefined {
-  if (ctx.path === '/graphql') {
+export function expensiveClass(ctx: Context, paths: ContentApiPaths = contentApiPaths()): string | undefined {
+  if (paths.isGraphql(ctx.path)) {
     const body = (ctx.method === 'GET' ? ctx.query : ctx.request.body) as
       { query?: unknown; variables?: unknown } | undefined;
     let variables = body?.variables;
@@ -109,9 +111,10 @@ export function expensiveClass(ctx: Context): string | undefined {
     }
     return body && expensiveGraphql(body.query, variables) ? 'graphql' : undefined;
   }
-  if (ctx.method !== 'GET' || !ctx.path.startsWith('/api/')) return undefined;
-  if (DOWNLOAD.test(ctx.path)) return 'download';
-  if (SEARCH.test(ctx.path)) return 'search';
+  if (ctx.method !== 'GET' || !paths.isRest(ctx.path)) return undefined;
+  const route = ctx.path.slice(paths.rest.length);
+  if (DOWNLOAD.test(route)) return 'download';
+  if (SEARCH.test(route)) return 'search';
   if (crosses((ctx.query as { filters?: unknown }).filters, restOperator)) return 'relation filter';
   return undefined;
 }
@@ -124,11 +127,12 @@ export default (
   const share = Math.min(1, Math.max(0, config.share ?? 0.4));
   const limit = Math.max(1, Math.floor(poolMax * share));
   const perClient = Math.max(1, config.perClient ?? 2);
+  const contentApi = contentApiPathsOf(strapi);
   let running = 0;
   const byClient = new Map<string, number>();
 
   return async (ctx, next) => {
-    const kind = expensiveClass(ctx as unknown as Context);
+    const kind = expensiveClass(ctx as unknown as Context, contentApi);
     if (!kind) return next();
     const client = ctx.request.ip;
     if ((byClient.get(client) ?? 0) >= perClient) {

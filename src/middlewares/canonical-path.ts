@@ -2,7 +2,7 @@
  * Only the canonical letter case of the API, GraphQL and admin paths is routed. Koa's router
  * matches paths case-insensitively, so `/API/projects` reached the same controllers as
  * `/api/projects`, while the global middlewares that guard the content API recognise it by
- * `ctx.path.startsWith('/api/')` (query-guard, response-cache, http-cache, CORS): a request in
+ * their exact prefix (src/utils/content-api.ts: query-guard, caches, CORS, bulkhead): a request in
  * another case skipped them all and answered 500 where `/api` answers 400.
  *
  * A path whose lower-case form starts with the content API prefix (`/api/`), the GraphQL endpoint
@@ -16,16 +16,16 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { contentApiPathsOf } from '../utils/content-api';
 
 const isSlashes = (text: string): boolean => [...text].every((character) => character === '/');
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
-  const prefixes = [
-    `${strapi.config.get<string>('api.rest.prefix', '/api')}/`,
-    strapi.config.get<string>('plugin::graphql.endpoint', '/graphql'),
-    strapi.config.get<string>('admin.path', '/admin'),
-  ].map((canonical) => ({ canonical, lower: canonical.toLowerCase() }));
-  const graphql = strapi.config.get<string>('plugin::graphql.endpoint', '/graphql');
+  const { rest, graphql } = contentApiPathsOf(strapi);
+  const prefixes = [rest, graphql, strapi.config.get<string>('admin.path', '/admin')].map((canonical) => ({
+    canonical,
+    lower: canonical.toLowerCase(),
+  }));
 
   return async (ctx, next) => {
     const path = ctx.path;

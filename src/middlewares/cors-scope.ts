@@ -8,6 +8,7 @@
  * (`contentApiOrigins`, config/middlewares.ts).
  */
 import type { Core } from '@strapi/strapi';
+import { contentApiPaths, contentApiPathsOf, type ContentApiPaths } from '../utils/content-api';
 
 /**
  * The origins allowed on a path: CORS_ORIGINS on the content API (REST under /api/, GraphQL), none
@@ -17,12 +18,15 @@ import type { Core } from '@strapi/strapi';
  * token it returned. (global::canonical-path has already refused any other letter case.)
  */
 export const contentApiOrigins =
-  (origins: string[]) =>
+  (origins: string[], paths: ContentApiPaths = contentApiPaths()) =>
   (ctx: { path: string }): string[] =>
-    ctx.path.startsWith('/api/') || ctx.path === '/graphql' ? origins : [];
+    paths.is(ctx.path) ? origins : [];
 
-export default (config: { origins: string[] }): Core.MiddlewareHandler => {
-  const originsFor = contentApiOrigins(config.origins);
+export default (
+  config: { origins: string[] },
+  { strapi }: { strapi: Core.Strapi },
+): Core.MiddlewareHandler => {
+  const originsFor = contentApiOrigins(config.origins, contentApiPathsOf(strapi));
   return async (ctx, next) => {
     const origin = ctx.get('Origin');
     const allowed = originsFor(ctx);

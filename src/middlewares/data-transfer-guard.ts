@@ -8,6 +8,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { transferEpoch, transferRunning } from '../security/data-transfer';
+import { contentApiPathsOf } from '../utils/content-api';
 import { unavailable } from './error-shape';
 
 const RETRY_AFTER_SECONDS = 30;
@@ -15,10 +16,7 @@ const RETRY_AFTER_SECONDS = 30;
 const CONTENT_HEADERS = ['ETag', 'Last-Modified', 'Content-Disposition', 'Content-Length', 'X-Cache'];
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
-  const rest = `${strapi.config.get<string>('api.rest.prefix', '/api')}/`;
-  const graphql = strapi.config.get<string>('plugin::graphql.endpoint', '/graphql');
-  const isContentApi = (path: string) =>
-    path.startsWith(rest) || path === graphql || path.startsWith(`${graphql}/`);
+  const contentApi = contentApiPathsOf(strapi);
 
   const refuse = (ctx: Parameters<Core.MiddlewareHandler>[0]) => {
     const previous = ctx.body as { destroy?: () => void } | null | undefined;
@@ -29,7 +27,7 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
   };
 
   return async (ctx, next) => {
-    if (!isContentApi(ctx.path)) return next();
+    if (!contentApi.is(ctx.path)) return next();
     if (transferRunning(strapi)) return refuse(ctx);
     const epoch = transferEpoch(strapi);
     await next();

@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { Lexer, Source, TokenKind } from 'graphql';
+import { contentApiPathsOf } from '../utils/content-api';
 
 /**
  * What one request may send. The largest documents the project's clients send (tests/, bench/,
@@ -172,10 +173,10 @@ function pluginBodyParser(strapi: Core.Strapi): Core.MiddlewareHandler | undefin
 }
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
-  const endpoint = strapi.config.get<string>('plugin::graphql.endpoint', '/graphql');
+  const contentApi = contentApiPathsOf(strapi);
   const parseBody = pluginBodyParser(strapi);
   return async (ctx, next) => {
-    if (ctx.path !== endpoint) return next();
+    if (!contentApi.isGraphql(ctx.path)) return next();
     if (ctx.method === 'GET') {
       checkSearch(ctx.querystring);
     } else if (ctx.method === 'POST') {

@@ -11,6 +11,7 @@
 import type { Core } from '@strapi/strapi';
 import etag from 'etag';
 import type { CacheConfig } from '../cache';
+import { contentApiPathsOf } from '../utils/content-api';
 
 export interface HttpCacheConfig {
   /**
@@ -21,11 +22,9 @@ export interface HttpCacheConfig {
   maxAge?: number;
 }
 
-const isContentApi = (path: string) => path.startsWith('/api/') || path === '/api';
-const GRAPHQL = '/graphql';
-
 export default (config: HttpCacheConfig, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
   const maxAge = config.maxAge ?? 0;
+  const contentApi = contentApiPathsOf(strapi);
   const staleIfError = strapi.config.get<CacheConfig>('cache').staleIfErrorSeconds;
   const publicPolicy = [
     maxAge > 0 ? `public, max-age=${maxAge}` : 'public, no-cache',
@@ -33,11 +32,11 @@ export default (config: HttpCacheConfig, { strapi }: { strapi: Core.Strapi }): C
   ].join(', ');
   return async (ctx, next) => {
     await next();
-    if (ctx.path === GRAPHQL) {
+    if (contentApi.isGraphql(ctx.path)) {
       if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
       return;
     }
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || !isContentApi(ctx.path))
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || !contentApi.isRest(ctx.path))
       return;
     if (ctx.body === undefined || ctx.body === null) return;
     const authenticated = Boolean(ctx.get('Authorization'));

@@ -20,6 +20,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { checkLocale } from '../i18n/locale-query';
+import { contentApiPathsOf } from '../utils/content-api';
 
 const MINIMUM: Record<string, number> = { page: 1, pageSize: 1, limit: 1, start: 0 };
 const STRING_PARAMETERS = ['_q', 'locale', 'status'];
@@ -97,9 +98,10 @@ function checkPagination(pagination: unknown) {
   }
 }
 
-export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler =>
-  async (ctx, next) => {
-    if (ctx.path.startsWith('/api/')) {
+export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
+  const contentApi = contentApiPathsOf(strapi);
+  return async (ctx, next) => {
+    if (contentApi.isRest(ctx.path)) {
       const query = ctx.query as Record<string, unknown>;
       const name = findPrototypeName(query, false);
       if (name)
@@ -132,3 +134,4 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
     }
     await next();
   };
+};

@@ -28,9 +28,8 @@ import type { Context } from 'koa';
 import { cacheOf, type CacheConfig } from '../cache';
 import type { CachedResponse, CacheLookup } from '../cache/backend';
 import { readsAsPublic } from '../security/read-only-cache';
+import { contentApiPathsOf } from '../utils/content-api';
 import { databaseAnswers, isCancelled, isDatabaseUnavailable, poolHealth } from './error-shape';
-
-const isContentApi = (path: string) => path.startsWith('/api/');
 
 type Outcome = 'HIT' | 'SHARED' | 'MISS' | 'STALE';
 
@@ -97,6 +96,7 @@ function tee(ctx: Context, limit: number, done: (entry: CachedResponse | undefin
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.MiddlewareHandler => {
   const { responses: enabled, debugHeader, maxBytes } = strapi.config.get<CacheConfig>('cache');
   const databaseDown = poolHealth(strapi);
+  const contentApi = contentApiPathsOf(strapi);
   const inFlight = new Map<string, Promise<CachedResponse | undefined>>();
   const tell = (ctx: Context, how: Outcome) => {
     ctx.state.cache = how; // for the request log and the metrics (global::request-log)
@@ -136,7 +136,7 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
   };
 
   return async (ctx, next) => {
-    if (!enabled || ctx.method !== 'GET' || !isContentApi(ctx.path)) return next();
+    if (!enabled || ctx.method !== 'GET' || !contentApi.isRest(ctx.path)) return next();
     if (ctx.get('Authorization') && !(await readsAsPublic(strapi, ctx))) return next();
 
     const cache = cacheOf(strapi);

@@ -32,6 +32,7 @@ import {
   type Model,
   type Schema,
 } from './entries';
+import { publicUrlOf } from '../utils/public-url';
 
 /**
  * The content types the document describes: those of the app (api::) whose `find` the public
@@ -149,11 +150,7 @@ const ANSWER_SCHEMAS = jsonSchemas(
   (name) => ref(name).$ref,
 ) as Record<string, Schema>;
 
-/** PUBLIC_URL (server.url) without its trailing slash, or '' when it is unset or relative. */
-function publicOrigin(strapi: Core.Strapi): string {
-  const url = strapi.config.get<string>('server.url', '');
-  return /^https?:\/\//.test(url) ? url.replace(/\/+$/, '') : '';
-}
+const publicOrigin = publicUrlOf;
 
 /**
  * The reference's opening text. Terms of use: no terms page is published, so the terms are the

@@ -22,6 +22,7 @@
 import type { Core, UID } from '@strapi/strapi';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
 import { mintPreviewToken, previewKey } from './token';
+import { publicUrlOf } from '../utils/public-url';
 
 /** The entry page, served from public/ by strapi::public. */
 export const ENTRY_PAGE = '/entry.html';
@@ -59,11 +60,8 @@ export function previewTypes(strapi: Core.Strapi): Map<string, Model> {
 export const previewKeyOf = (strapi: Core.Strapi): Buffer =>
   previewKey(strapi.config.get<string>('admin.auth.secret', ''));
 
-/** PUBLIC_URL without its trailing slash, or '' (a URL relative to the admin panel's origin). */
-function origin(strapi: Core.Strapi): string {
-  const url = strapi.config.get<string>('server.url', '');
-  return /^https?:\/\//.test(url) ? url.replace(/\/+$/, '') : '';
-}
+/** PUBLIC_URL, or '' (a URL relative to the admin panel's origin). */
+const origin = publicUrlOf;
 
 /** The public page of an entry (a published one is found by slug; a single type needs none). */
 export function entryPageUrl(strapi: Core.Strapi, type: string, locale: string, slug?: string): string {

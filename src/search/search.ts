@@ -15,32 +15,9 @@ import type { Core } from '@strapi/strapi';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
 import { configOf, TABLE, type SearchType } from './index';
 import { searchSqlite } from './sqlite';
+import { SNIPPET_MARKERS, type SearchHit, type SearchQuery, type SearchResult } from './types';
 
-export interface SearchQuery {
-  q: string;
-  locale: string;
-  types: SearchType[];
-  page: number;
-  pageSize: number;
-}
-
-export interface SearchHit {
-  type: SearchType;
-  documentId: string;
-  slug: string | null;
-  title: string;
-  /** Plain text; matched words between `[[` and `]]`. HTML-escape it, then replace the markers. */
-  snippet: string;
-  score: number;
-  /** The locale of the text found: the one asked for, or French when the entry has no such version. */
-  locale: string;
-  site?: { slug: string; name: string };
-}
-
-export interface SearchResult {
-  data: SearchHit[];
-  total: number;
-}
+export { SNIPPET_MARKERS, type SearchHit, type SearchQuery, type SearchResult } from './types';
 
 /**
  * Fewer word-search hits than this (none) and the typo-tolerant search runs instead: it scans
@@ -51,7 +28,6 @@ export const TYPO_THRESHOLD = 1;
 export const MAX_WORDS = 12;
 /** A last word shorter than this is matched whole, not as a prefix (one letter matches most words). */
 export const PREFIX_MIN_LENGTH = 3;
-export const SNIPPET_MARKERS = { start: '[[', stop: ']]' } as const;
 
 /**
  * Luxembourgish has no stop-word list in PostgreSQL (its configuration is `simple`): the commonest

@@ -8,7 +8,7 @@
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
 import { fold, TABLE, type SearchType } from './index';
-import { SNIPPET_MARKERS, type SearchQuery, type SearchResult } from './search';
+import { SNIPPET_MARKERS, type SearchQuery, type SearchResult } from './types';
 
 type Row = Record<string, string | null>;
 

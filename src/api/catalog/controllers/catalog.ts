@@ -18,6 +18,7 @@ import { loadCatalogFacts, type CatalogFacts } from '../../../catalog/facts';
 import { buildCatalogGraph, CATALOG_TYPES, serializeCatalog, type CatalogType } from '../../../catalog/graph';
 import { parseLocaleQuery } from '../../../i18n/locale-query';
 import { dataLicense } from '../../../utils/data-license';
+import { publicUrlOf } from '../../../utils/public-url';
 
 /** Plain JSON clients get the JSON-LD (it is JSON), labelled as they asked. */
 const JSON_ALIAS = 'application/json';
@@ -32,8 +33,8 @@ const SANE_HOST = /^(?:[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.?|\[[0-9a-f:.]{2,4
  * Production sets PUBLIC_URL (README, "Production on PostgreSQL").
  */
 function baseUrl(strapi: Core.Strapi, ctx: Context): string {
-  const url = strapi.config.get<string>('server.url', '');
-  if (/^https?:\/\//.test(url)) return url.replace(/\/+$/, '');
+  const url = publicUrlOf(strapi);
+  if (url) return url;
   if (!SANE_HOST.test(ctx.host)) throw new errors.ValidationError('Invalid Host header');
   return `${ctx.protocol}://${ctx.host}`;
 }
