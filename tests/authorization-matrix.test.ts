@@ -164,6 +164,21 @@ const owningOnly = (type: ContentTypeInfo, data: Record<string, unknown>) =>
     ),
   );
 
+/**
+ * The relations a role limited to some types (`types`) may link on its new documents: a link to a
+ * document with drafts changes that document's draft too, which takes the right to edit it
+ * (src/security/relation-writes.ts; tests/relation-writes.test.ts covers the refusals); a link
+ * from a draft to a type without drafts (a project's site) changes nothing of it until published.
+ */
+const linkableBy = (rule: AdminRule, type: ContentTypeInfo, data: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(data).filter(([name]) => {
+      const relation = type.relations.find((candidate) => candidate.name === name);
+      const target = relation && schema.byUid.get(relation.target);
+      return !target?.draftAndPublish || !rule.types || rule.types.includes(target.singularName);
+    }),
+  );
+
 /** Full valid data of a new document of `type` whose text carries `mark`. */
 async function newData(type: ContentTypeInfo, mark: string, localizedOnly = false) {
   return documentData(app, schema, type, seeded, {
@@ -837,9 +852,14 @@ function allows(rule: AdminRule, scope: Scope, type: ContentTypeInfo, locale: st
 }
 
 /** A document created through the Content Manager by `session` (so that it is "own"). */
-async function ownDoc(session: AdminSession, type: ContentTypeInfo, publish: boolean): Promise<Doc> {
+async function ownDoc(
+  session: AdminSession,
+  rule: AdminRule,
+  type: ContentTypeInfo,
+  publish: boolean,
+): Promise<Doc> {
   const pub = marker('o');
-  const data = owningOnly(type, await newData(type, pub));
+  const data = linkableBy(rule, type, owningOnly(type, await newData(type, pub)));
   const created = await call(
     'post',
     `${cmBase(type)}?locale=${defaultLocale}`,
@@ -955,7 +975,11 @@ function adminCases(role: string): Case[] {
           name: `${role} × ${type.singularName}: create a new document (POST ?locale=${locale})`,
           run: async () => {
             const mark = marker('c');
-            const data = cmData(type, owningOnly(type, await newData(type, mark, false)), locale);
+            const data = cmData(
+              type,
+              linkableBy(rule, type, owningOnly(type, await newData(type, mark, false))),
+              locale,
+            );
             const answer = await call('post', `${cmBase(type)}?locale=${locale}`, session().headers, data);
             const rows = await rowsOf(type, { [editableField(type)]: { $contains: mark } });
             if (!allowed) {
@@ -1338,7 +1362,7 @@ describe('project coordinator: someone else’s documents', () => {
           cases.push({
             name: `project-coordinator × ${type.singularName} made by ${own ? 'itself' : 'another coordinator'}: PUT ?locale=${locale}`,
             run: async () => {
-              const doc = await ownDoc(owner(), type, false);
+              const doc = await ownDoc(owner(), rule, type, false);
               const before = await snapshot(type, doc.documentId);
               const body =
                 locale === defaultLocale

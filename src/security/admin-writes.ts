@@ -38,7 +38,7 @@ type Attribute = { type: string; component?: string; repeatable?: boolean };
 const SYSTEM_FIELDS = new Set(['createdBy', 'updatedBy', 'localizations', 'locale', 'publishedAt']);
 
 /** The admin request being served, when it is one with a user's abilities. */
-function adminState(strapi: Core.Strapi): AdminState | undefined {
+export function adminState(strapi: Core.Strapi): AdminState | undefined {
   const ctx = strapi.requestContext.get() as { state?: AdminState } | undefined;
   const state = ctx?.state;
   return state?.route?.info?.type === 'admin' && state.userAbility && state.user ? state : undefined;
