@@ -1098,6 +1098,13 @@ function adminCases(role: string): Case[] {
             }
             if (!doc.locales.includes(locale) && locale !== '*')
               return answer.status < 500 ? undefined : `a locale it does not have: got ${answer.status}`;
+            // A published entry is unpublished before it is deleted, in any locale (400: the rule of
+            // src/security/admin-writes.ts; tests/published-deletes.test.ts covers every path).
+            if (type.draftAndPublish && state !== 'draft only') {
+              if (answer.status !== 400 || !/unpublish it first/.test(answer.text))
+                return `expected 400 telling to unpublish first, got ${answer.status} ${short(answer.text)}`;
+              return after === before ? undefined : changedMessage(before, after);
+            }
             if (!isSuccess(answer.status)) return `expected 200, got ${answer.status} ${short(answer.text)}`;
             const rows = await rowsOf(type, {
               documentId: doc.documentId,

@@ -282,7 +282,13 @@ describe('a partner that synced, then applies the feed, holds exactly what the A
         expect(await eventsSince((await readFeed()).next)).toEqual([]);
         await adminPublish(type, documentId, fr);
         await adminUnpublish(type, documentId, secondLocale);
+        // Deleting a locale of a published entry takes its unpublishing first, in every locale.
+        await expect(adminDelete(type, documentId, thirdLocale)).rejects.toThrow(/answered 400/);
+        const published = schema.locales.filter((locale) => locale !== secondLocale);
+        for (const locale of published) await adminUnpublish(type, documentId, locale);
         await adminDelete(type, documentId, thirdLocale);
+        for (const locale of published.filter((locale) => locale !== thirdLocale))
+          await adminPublish(type, documentId, locale);
         continue;
       }
       if (!type.draftAndPublish) {
@@ -316,8 +322,11 @@ describe('a partner that synced, then applies the feed, holds exactly what the A
       );
       expect(gql.errors ?? []).toEqual([]);
       await adminPublish(type, a, fr);
+      // A published entry is unpublished, in every locale, before a locale of it is deleted.
+      await expect(adminDelete(type, a, secondLocale)).rejects.toThrow(/answered 400/);
+      for (const locale of [fr, secondLocale, thirdLocale]) await adminUnpublish(type, a, locale);
       await adminDelete(type, a, secondLocale);
-      await adminUnpublish(type, a, thirdLocale);
+      await adminPublish(type, a, fr);
       // A document created through GraphQL, published, then deleted.
       const viaGraphql = await graphql(
         `mutation($data: ${type.graphql.inputName}!) { ${type.graphql.createMutation}(data: $data) { documentId } }`,
@@ -327,6 +336,7 @@ describe('a partner that synced, then applies the feed, holds exactly what the A
       expect(viaGraphql.errors ?? []).toEqual([]);
       const b = (viaGraphql.data![type.graphql.createMutation!] as Data).documentId as string;
       await adminPublish(type, b, fr);
+      await adminUnpublish(type, b, fr);
       await adminDelete(type, b, fr);
       // A seeded entry: edited and published again, then a locale of another one unpublished.
       const [first, second] = seeded.get(kind)!;
