@@ -23,6 +23,7 @@ import { publicationRules } from './permissions/publication';
 import { adminWriteRules } from './security/admin-writes';
 import { assertAccountTimingEven, evenAdminAuthWork, settleAfterAnswers } from './security/account-timing';
 import { assertDataTransfersWatched, watchDataTransfers } from './security/data-transfer';
+import { relationWriteRules } from './security/relation-writes';
 import { publishedOnlyForReaders } from './security/published-only';
 import { assertReadOnlyTokensLimited, limitReadOnlyTokens } from './security/read-only-tokens';
 import { bootstrapSearch, registerSearch } from './search';
@@ -39,13 +40,14 @@ export default {
     watchDataTransfers(strapi);
     // Document Service middlewares: they hold for REST, GraphQL and the admin panel alike. They run
     // in this order: the rules of the data first (a broken rule is a 400 whoever writes), then who
-    // may do what (content API, then admin roles), then the locale fallback, which rewrites reads
-    // that the rules before it have already restricted; the fast path's reads without a
-    // transaction come last (registered by registerFastPath below), as they must wrap only the
-    // call that really reaches the database.
+    // may do what (content API, then admin roles, then the other side of relations), then the
+    // locale fallback, which rewrites reads that the rules before it have already restricted; the
+    // fast path's reads without a transaction come last (registered by registerFastPath below), as
+    // they must wrap only the call that really reaches the database.
     strapi.documents.use(documentRules);
     strapi.documents.use(publicationRules(strapi));
     strapi.documents.use(adminWriteRules(strapi));
+    strapi.documents.use(relationWriteRules(strapi));
     strapi.documents.use(localeFallback(strapi));
     // The change feed records what a write changed of the published content, in its transaction.
     registerChanges(strapi);

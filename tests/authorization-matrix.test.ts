@@ -164,6 +164,21 @@ const owningOnly = (type: ContentTypeInfo, data: Record<string, unknown>) =>
     ),
   );
 
+/**
+ * The relations a role limited to some types (`types`) may link on its new documents: a link to a
+ * document with drafts changes that document's draft too, which takes the right to edit it
+ * (src/security/relation-writes.ts; tests/relation-writes.test.ts covers the refusals); a link
+ * from a draft to a type without drafts (a project's site) changes nothing of it until published.
+ */
+const linkableBy = (rule: AdminRule, type: ContentTypeInfo, data: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(data).filter(([name]) => {
+      const relation = type.relations.find((candidate) => candidate.name === name);
+      const target = relation && schema.byUid.get(relation.target);
+      return !target?.draftAndPublish || !rule.types || rule.types.includes(target.singularName);
+    }),
+  );
+
 /** Full valid data of a new document of `type` whose text carries `mark`. */
 async function newData(type: ContentTypeInfo, mark: string, localizedOnly = false) {
   return documentData(app, schema, type, seeded, {
@@ -837,9 +852,14 @@ function allows(rule: AdminRule, scope: Scope, type: ContentTypeInfo, locale: st
 }
 
 /** A document created through the Content Manager by `session` (so that it is "own"). */
-async function ownDoc(session: AdminSession, type: ContentTypeInfo, publish: boolean): Promise<Doc> {
+async function ownDoc(
+  session: AdminSession,
+  rule: AdminRule,
+  type: ContentTypeInfo,
+  publish: boolean,
+): Promise<Doc> {
   const pub = marker('o');
-  const data = owningOnly(type, await newData(type, pub));
+  const data = linkableBy(rule, type, owningOnly(type, await newData(type, pub)));
   const created = await call(
     'post',
     `${cmBase(type)}?locale=${defaultLocale}`,
@@ -955,7 +975,11 @@ function adminCases(role: string): Case[] {
           name: `${role} × ${type.singularName}: create a new document (POST ?locale=${locale})`,
           run: async () => {
             const mark = marker('c');
-            const data = cmData(type, owningOnly(type, await newData(type, mark, false)), locale);
+            const data = cmData(
+              type,
+              linkableBy(rule, type, owningOnly(type, await newData(type, mark, false))),
+              locale,
+            );
             const answer = await call('post', `${cmBase(type)}?locale=${locale}`, session().headers, data);
             const rows = await rowsOf(type, { [editableField(type)]: { $contains: mark } });
             if (!allowed) {
@@ -1074,6 +1098,13 @@ function adminCases(role: string): Case[] {
             }
             if (!doc.locales.includes(locale) && locale !== '*')
               return answer.status < 500 ? undefined : `a locale it does not have: got ${answer.status}`;
+            // A published entry is unpublished before it is deleted, in any locale (400: the rule of
+            // src/security/admin-writes.ts; tests/published-deletes.test.ts covers every path).
+            if (type.draftAndPublish && state !== 'draft only') {
+              if (answer.status !== 400 || !/unpublish it first/.test(answer.text))
+                return `expected 400 telling to unpublish first, got ${answer.status} ${short(answer.text)}`;
+              return after === before ? undefined : changedMessage(before, after);
+            }
             if (!isSuccess(answer.status)) return `expected 200, got ${answer.status} ${short(answer.text)}`;
             const rows = await rowsOf(type, {
               documentId: doc.documentId,
@@ -1338,7 +1369,7 @@ describe('project coordinator: someone else’s documents', () => {
           cases.push({
             name: `project-coordinator × ${type.singularName} made by ${own ? 'itself' : 'another coordinator'}: PUT ?locale=${locale}`,
             run: async () => {
-              const doc = await ownDoc(owner(), type, false);
+              const doc = await ownDoc(owner(), rule, type, false);
               const before = await snapshot(type, doc.documentId);
               const body =
                 locale === defaultLocale

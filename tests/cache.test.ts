@@ -236,6 +236,20 @@ describe('in-process cache (one instance)', () => {
     const project = await firstProject(read, 2);
     const paths = routesShowing(project);
     await warm(read, paths);
+    // Unpublished first, in every locale (a published entry is not deleted), then deleted.
+    const locales = await app.strapi.db
+      .query('api::project.project')
+      .findMany({ where: { documentId: project.documentId, publishedAt: { $notNull: true } } });
+    for (const { locale } of locales)
+      await app
+        .http()
+        .post(
+          `/content-manager/collection-types/api::project.project/${project.documentId}/actions/unpublish`,
+        )
+        .query({ locale })
+        .set(admin.headers)
+        .send({})
+        .expect(200);
     await app
       .http()
       .delete(`/content-manager/collection-types/api::project.project/${project.documentId}`)

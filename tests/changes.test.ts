@@ -3,9 +3,11 @@
  * (src/changes). The scripted run is generated from the schemas: every public type gets the
  * writes its kind allows, through REST (editor: drafts only), GraphQL (editor) and the admin
  * API's Content Manager (publishing), and a partner that did a full sync and then applied the
- * feed must hold exactly what the API shows.
+ * feed must hold exactly what the API shows: each entry's fields and the entries it is linked to,
+ * also after relations changed from the other side (a site saved with a project moves it).
  */
 import { CHANGE_TYPES, type ChangeEvent } from '../src/changes';
+import { REQUIRED_RELATIONS } from '../src/validation/document-rules';
 import { registerFirstAdmin, type AdminSession } from './support/admin';
 import { createCallers, type Callers } from './support/callers';
 import { documentData, seededDocumentIds } from './support/fixtures';
@@ -79,13 +81,25 @@ async function readFeed(since?: string, extra: Record<string, string> = {}) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The partner's copy: what the API shows of each (type, documentId, locale), its scalar fields.
+// The partner's copy: what the API shows of each (type, documentId, locale): its scalar fields and
+// the entries each of its relations links (populated, as documentIds).
 
 const SCALAR_SKIP = new Set(['relation', 'component', 'media', 'dynamiczone', 'password']);
+/** The relations a partner reads with an entry: to the other public types, both sides. */
+const linksOf = (type: ContentTypeInfo) =>
+  type.relations
+    .filter((relation) => relation.side !== 'system' && publicTypes().some((t) => t.uid === relation.target))
+    .map((relation) => relation.name);
+const populateOf = (type: ContentTypeInfo) => ({ populate: linksOf(type).join(',') });
 function fieldsOf(type: ContentTypeInfo, entry: Data): Data {
   const fields: Data = { documentId: entry.documentId, locale: entry.locale };
   for (const [name, attribute] of Object.entries(type.attributes)) {
     if (!SCALAR_SKIP.has(attribute.type) && name in entry) fields[name] = entry[name];
+  }
+  for (const name of linksOf(type)) {
+    const value = entry[name] as Data | Data[] | null | undefined;
+    const list = value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
+    fields[name] = list.map((linked) => linked.documentId as string).sort();
   }
   return fields;
 }
@@ -97,7 +111,11 @@ async function fullSync(): Promise<Map<string, Data>> {
   for (const type of publicTypes()) {
     for (const locale of schema.locales) {
       if (type.kind === 'singleType') {
-        const response = await app.http().get(type.restBase).query({ locale }).set(token());
+        const response = await app
+          .http()
+          .get(type.restBase)
+          .query({ locale, ...populateOf(type) })
+          .set(token());
         if (response.status === 404) continue;
         expect(response.status).toBe(200);
         const entry = response.body.data as Data;
@@ -109,7 +127,7 @@ async function fullSync(): Promise<Map<string, Data>> {
         const response = await app
           .http()
           .get(type.restBase)
-          .query({ locale, 'pagination[page]': page, 'pagination[pageSize]': 100 })
+          .query({ locale, 'pagination[page]': page, 'pagination[pageSize]': 100, ...populateOf(type) })
           .set(token());
         expect(response.status).toBe(200);
         for (const entry of response.body.data as Data[]) {
@@ -131,7 +149,11 @@ async function applyFeed(copy: Map<string, Data>, events: FeedEvent[]) {
     if (event.action !== 'published') continue;
     const type = publicTypes().find((candidate) => typeName(candidate) === event.type)!;
     const path = type.kind === 'singleType' ? type.restBase : `${type.restBase}/${event.documentId}`;
-    const response = await app.http().get(path).query({ locale: event.locale }).set(token());
+    const response = await app
+      .http()
+      .get(path)
+      .query({ locale: event.locale, ...populateOf(type) })
+      .set(token());
     if (response.status === 404) continue; // gone again since: a later event says so
     expect(response.status).toBe(200);
     const entry = response.body.data as Data;
@@ -260,7 +282,13 @@ describe('a partner that synced, then applies the feed, holds exactly what the A
         expect(await eventsSince((await readFeed()).next)).toEqual([]);
         await adminPublish(type, documentId, fr);
         await adminUnpublish(type, documentId, secondLocale);
+        // Deleting a locale of a published entry takes its unpublishing first, in every locale.
+        await expect(adminDelete(type, documentId, thirdLocale)).rejects.toThrow(/answered 400/);
+        const published = schema.locales.filter((locale) => locale !== secondLocale);
+        for (const locale of published) await adminUnpublish(type, documentId, locale);
         await adminDelete(type, documentId, thirdLocale);
+        for (const locale of published.filter((locale) => locale !== thirdLocale))
+          await adminPublish(type, documentId, locale);
         continue;
       }
       if (!type.draftAndPublish) {
@@ -294,8 +322,11 @@ describe('a partner that synced, then applies the feed, holds exactly what the A
       );
       expect(gql.errors ?? []).toEqual([]);
       await adminPublish(type, a, fr);
+      // A published entry is unpublished, in every locale, before a locale of it is deleted.
+      await expect(adminDelete(type, a, secondLocale)).rejects.toThrow(/answered 400/);
+      for (const locale of [fr, secondLocale, thirdLocale]) await adminUnpublish(type, a, locale);
       await adminDelete(type, a, secondLocale);
-      await adminUnpublish(type, a, thirdLocale);
+      await adminPublish(type, a, fr);
       // A document created through GraphQL, published, then deleted.
       const viaGraphql = await graphql(
         `mutation($data: ${type.graphql.inputName}!) { ${type.graphql.createMutation}(data: $data) { documentId } }`,
@@ -305,6 +336,7 @@ describe('a partner that synced, then applies the feed, holds exactly what the A
       expect(viaGraphql.errors ?? []).toEqual([]);
       const b = (viaGraphql.data![type.graphql.createMutation!] as Data).documentId as string;
       await adminPublish(type, b, fr);
+      await adminUnpublish(type, b, fr);
       await adminDelete(type, b, fr);
       // A seeded entry: edited and published again, then a locale of another one unpublished.
       const [first, second] = seeded.get(kind)!;
@@ -321,6 +353,88 @@ describe('a partner that synced, then applies the feed, holds exactly what the A
     expect([...actions].sort()).toEqual(['deleted', 'published', 'unpublished']);
     expect(new Set(events.map((event) => event.type)).size).toBe(publicTypes().length);
     await applyFeed(copy, events);
+    expect(copy).toEqual(await fullSync());
+  });
+});
+
+describe('relations changed from either side: the partner still holds what the API shows', () => {
+  let made = 0;
+  /** A new published document (a type without drafts: saved), linked only to what it requires. */
+  async function fresh(type: ContentTypeInfo): Promise<string> {
+    if (type.kind === 'singleType') return seeded.get(type.uid)![0];
+    made += 1;
+    const overrides: Data = {};
+    for (const field of REQUIRED_RELATIONS[type.uid] ?? []) {
+      const relation = type.relations.find((candidate) => candidate.name === field)!;
+      overrides[field] = await fresh(schema.byUid.get(relation.target)!);
+    }
+    const data = await documentData(app, schema, type, seeded, {
+      text,
+      label: `feed link ${typeName(type)} ${made}`,
+      relations: false,
+      overrides,
+    });
+    const docs = app.strapi.documents(type.uid as never);
+    const created = (await docs.create({ locale: schema.defaultLocale, data } as never)) as unknown as Data;
+    const documentId = created.documentId as string;
+    if (type.draftAndPublish) await docs.publish({ documentId, locale: schema.defaultLocale } as never);
+    return documentId;
+  }
+  const required = (uid: string, field: string) => (REQUIRED_RELATIONS[uid] ?? []).includes(field);
+
+  it('connect, set and disconnect of every relation from each side (Content Manager), and the editor’s relation writes (REST, GraphQL) once published', async () => {
+    const start = (await readFeed()).next;
+    const copy = await fullSync();
+    const fr = schema.defaultLocale;
+    const ref = (documentId: string) => ({ documentId, locale: fr });
+    let writes = 0;
+    for (const type of publicTypes()) {
+      for (const name of linksOf(type)) {
+        const relation = type.relations.find((candidate) => candidate.name === name)!;
+        const target = schema.byUid.get(relation.target)!;
+        const documentId = await fresh(type);
+        // A seeded target (with links of its own: a seeded project leaves its site) and a new one.
+        const existing = seeded.get(target.uid)!.at(-1)!;
+        const created = await fresh(target);
+        const removes = required(type.uid, name) || required(target.uid, relation.inverse!);
+        const operations: Data[] = [
+          { connect: [ref(existing)] },
+          ...(required(target.uid, relation.inverse!) ? [] : [{ set: [ref(created)] }]),
+          ...(removes ? [] : [{ disconnect: [ref(created)] }]),
+        ];
+        for (const operation of operations) {
+          await adminSave(type, documentId, fr, { [name]: operation });
+          if (type.draftAndPublish) await adminPublish(type, documentId, fr);
+          writes += 1;
+        }
+        // The editor writes drafts, REST and GraphQL alike; they reach the public when published.
+        if (
+          !type.draftAndPublish ||
+          type.kind === 'singleType' ||
+          !['project', 'service', 'enterprise'].includes(typeName(type))
+        )
+          continue;
+        const rest = await fresh(target);
+        await app
+          .http()
+          .put(`${type.restBase}/${documentId}`)
+          .set(callers.headers.editor)
+          .send({ data: { [name]: { connect: [ref(rest)] } } })
+          .expect(200);
+        await adminPublish(type, documentId, fr);
+        const viaGraphql = await fresh(target);
+        const gql = await graphql(
+          `mutation($id: ID!, $data: ${type.graphql.inputName}!) { ${type.graphql.updateMutation}(documentId: $id, data: $data) { documentId } }`,
+          { id: documentId, data: { [name]: relation.many ? [viaGraphql] : viaGraphql } },
+          callers.headers.editor,
+        );
+        expect(gql.errors ?? []).toEqual([]);
+        await adminPublish(type, documentId, fr);
+        writes += 2;
+      }
+    }
+    expect(writes).toBeGreaterThanOrEqual(30);
+    await applyFeed(copy, await eventsSince(start));
     expect(copy).toEqual(await fullSync());
   });
 });
@@ -395,9 +509,13 @@ describe('what the feed leaves out', () => {
       .documents(type.uid as never)
       .discardDraft({ documentId: doc.documentId, locale: 'fr' } as never);
     const events = await eventsSince(next);
-    expect(events.map((event) => [event.documentId, event.action])).toEqual([
-      [doc.documentId, 'published'],
-      [doc.documentId, 'published'],
+    // Its data links it to the first seeded service (tests/support/fixtures.ts): once published,
+    // that link changes the service's public answer too, once.
+    const service = seeded.get('api::service.service')![0];
+    expect(events.map((event) => [event.type, event.documentId, event.action])).toEqual([
+      ['enterprise', doc.documentId, 'published'],
+      ['service', service, 'published'],
+      ['enterprise', doc.documentId, 'published'],
     ]);
   });
 });
@@ -539,11 +657,14 @@ describe('ordering and retention', () => {
     expect(await eventsSince(next)).toEqual([]);
     release();
     await Promise.all([t1, t2]);
-    const events = await eventsSince(next);
-    expect(events.map((event) => [event.type, event.documentId])).toEqual([
+    // T1's events (the service's, and its linked entries' if an earlier test had unpublished it)
+    // all come before T2's.
+    const events = (await eventsSince(next)).map((event) => [event.type, event.documentId]);
+    expect(events.filter(([, id]) => [service, site].includes(id))).toEqual([
       ['service', service],
       ['site', site],
     ]);
+    expect(events.at(-1)).toEqual(['site', site]);
   });
 
   it('events older than 400 days are pruned; a cursor before them answers 410 telling to resync', async () => {

@@ -387,6 +387,22 @@ describe('admin panel (admin API)', () => {
         .expect(200);
       const published = await app.http().get(`/api/projects/${documentId}`).expect(200);
       expect(published.body.data).toMatchObject({ title: 'Admin comms', locale: 'fr' });
+      // A published entry is unpublished first (docs/staff.fr.md), then deleted.
+      const refused = await app
+        .http()
+        .delete(`${CM}/${documentId}`)
+        .query({ locale: '*' })
+        .set(communication.headers)
+        .expect(400);
+      expect(refused.body.error.message).toMatch(/unpublish it first/);
+      await app.http().get(`/api/projects/${documentId}`).expect(200);
+      await app
+        .http()
+        .post(`${CM}/${documentId}/actions/unpublish`)
+        .query({ locale: 'fr' })
+        .set(communication.headers)
+        .send({})
+        .expect(200);
       await app
         .http()
         .delete(`${CM}/${documentId}`)

@@ -8,9 +8,13 @@
  * or every row of a type without draft & publish) before and after the write, and inserts one
  * event per locale whose public version appeared or changed (`published`), went while a draft
  * stays (`unpublished`), or went with the whole locale (`deleted`). Drafts are invisible: a write
- * that changes no published row records nothing. The insert uses the same transaction as the
- * write: a write that rolls back leaves no event, a committed one cannot lose its event. It goes
- * through the database, so REST, GraphQL, the admin panel and the seed are recorded alike
+ * that changes no published row records nothing. A relation has two sides: each link between two
+ * public rows that the write made or removed (./links.ts) is also a `published` event of the
+ * document at its other end, in that locale (a site saved with a published project: the project
+ * and its former site; a project published with other funders: those funders), and a public
+ * version of the written document whose links alone changed. The insert uses the same transaction
+ * as the write: a write that rolls back leaves no event, a committed one cannot lose its event. It
+ * goes through the database, so REST, GraphQL, the admin panel and the seed are recorded alike
  * (`npm run restore` writes behind Strapi's back: not recorded).
  *
  * Ids are in commit order: on PostgreSQL the insert first takes a transaction-scoped advisory
@@ -23,6 +27,15 @@ import path from 'node:path';
 import type { Core, Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { cacheOf } from '../cache';
+import {
+  changedLinks,
+  isPublicLink,
+  movedDocuments,
+  publicVersions,
+  readLinks,
+  type Link,
+  type LinkEnd,
+} from './links';
 
 export type ChangeType = 'project' | 'service' | 'enterprise' | 'site' | 'funder' | 'organisation';
 export type ChangeAction = 'published' | 'unpublished' | 'deleted';
@@ -197,20 +210,16 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): { locale: stri
   return events;
 }
 
+type NewEvent = { type: ChangeType; documentId: string; locale: string; action: ChangeAction };
+
 /** Inserts `events` with the write's transaction, after taking the ordering lock. */
-async function insertEvents(
-  strapi: Core.Strapi,
-  trx: Knex,
-  type: ChangeType,
-  documentId: string,
-  events: { locale: string; action: ChangeAction }[],
-): Promise<ChangeEvent[]> {
+async function insertEvents(strapi: Core.Strapi, trx: Knex, events: NewEvent[]): Promise<ChangeEvent[]> {
   if (isPostgres(strapi)) {
     // Held until this transaction ends: the next writer's ids come after our commit.
     await trx.raw('SELECT pg_advisory_xact_lock(?)', [ADVISORY_LOCK_KEY]);
   }
   const at = new Date().toISOString();
-  const rows = events.map(({ locale, action }) => ({
+  const rows = events.map(({ type, documentId, locale, action }) => ({
     type,
     document_id: documentId,
     locale,
@@ -245,6 +254,45 @@ function notify(strapi: Core.Strapi, events: ChangeEvent[]) {
   }
 }
 
+/**
+ * The events of the other ends of the changed links between public rows (a site whose projects
+ * changed, the funders of a project published with other funders): `published`, as if they had
+ * been published again, for each of their locales that is still public (events of the written
+ * document itself come from its own snapshots).
+ */
+async function linkedEvents(
+  strapi: Core.Strapi,
+  trx: Knex,
+  written: { uid: string; documentId: string },
+  changed: Link[],
+): Promise<{ own: Set<string>; others: NewEvent[] }> {
+  const own = new Set<string>();
+  const ends = new Map<string, LinkEnd>();
+  for (const link of changed.filter(isPublicLink)) {
+    for (const end of [link.from, link.to]) {
+      if (end.uid === written.uid && end.documentId === written.documentId) own.add(end.locale);
+      else if (TYPE_OF_UID.has(end.uid)) ends.set(JSON.stringify([end.uid, end.documentId, end.locale]), end);
+    }
+  }
+  const others: NewEvent[] = [];
+  const order = (a: LinkEnd, b: LinkEnd) =>
+    `${a.uid}|${a.documentId}|${a.locale}`.localeCompare(`${b.uid}|${b.documentId}|${b.locale}`);
+  const sorted = [...ends.values()].sort(order);
+  for (const uid of new Set(sorted.map((end) => end.uid))) {
+    const list = sorted.filter((end) => end.uid === uid);
+    const live = await publicVersions(
+      strapi,
+      trx,
+      uid,
+      list.map((end) => end.documentId),
+    );
+    for (const { documentId, locale } of list)
+      if (live.has(`${documentId}|${locale}`))
+        others.push({ type: TYPE_OF_UID.get(uid)!, documentId, locale, action: 'published' });
+  }
+  return { own, others };
+}
+
 /** The Document Service middleware that records the feed (registered in src/index.ts). */
 export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware.Middleware {
   return async (context, next) => {
@@ -255,16 +303,48 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
     );
     return strapi.db.transaction(async ({ trx, onCommit }) => {
       const knex = trx as unknown as Knex;
-      const params = context.params as { documentId?: string };
-      const before = await snapshot(strapi, knex, context.uid, draftAndPublish, params.documentId);
+      const params = context.params as { documentId?: string; data?: unknown };
+      // A clone is a new document: its own versions start from nothing.
+      const clone = context.action === 'clone';
+      const known = params.documentId ? [params.documentId] : [];
+      const moved = await movedDocuments(strapi, knex, context.uid, params.data);
+      const linksBefore = await readLinks(strapi, knex, context.uid, known, moved);
+      const before = await snapshot(
+        strapi,
+        knex,
+        context.uid,
+        draftAndPublish,
+        clone ? undefined : params.documentId,
+      );
       const result = await next();
-      const documentId =
-        params.documentId ?? (result as { documentId?: string } | null | undefined)?.documentId ?? undefined;
+      const resultId = (result as { documentId?: string } | null | undefined)?.documentId ?? undefined;
+      const documentId = clone ? resultId : (params.documentId ?? resultId);
       if (!documentId) return result;
       const after = await snapshot(strapi, knex, context.uid, draftAndPublish, documentId);
+      const linksAfter = await readLinks(
+        strapi,
+        knex,
+        context.uid,
+        [...new Set([...known, documentId])],
+        moved,
+      );
+      const linked = await linkedEvents(
+        strapi,
+        knex,
+        { uid: context.uid, documentId },
+        changedLinks(linksBefore, linksAfter),
+      );
       const changes = diffSnapshots(before, after);
-      if (changes.length === 0) return result;
-      const events = await insertEvents(strapi, knex, type, documentId, changes);
+      // A change of its links alone is a new public version too.
+      for (const locale of [...linked.own].sort())
+        if (after.public.has(locale) && !changes.some((change) => change.locale === locale))
+          changes.push({ locale, action: 'published' });
+      const all: NewEvent[] = [
+        ...changes.map((change) => ({ type, documentId, ...change })),
+        ...linked.others,
+      ];
+      if (all.length === 0) return result;
+      const events = await insertEvents(strapi, knex, all);
       onCommit(() => notify(strapi, events));
       return result;
     });

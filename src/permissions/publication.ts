@@ -85,9 +85,11 @@ export function publicationRules(strapi: Core.Strapi): Modules.Documents.Middlew
     }
     if (context.action === 'delete') {
       // Any locale: a delete asked in a locale the document lacks must not answer otherwise.
-      if (await hasPublishedVersion(strapi, context.uid, params.documentId)) {
-        throw new errors.ForbiddenError(
-          'This document is published: unpublish or delete it in the admin panel, not through the content API',
+      const published = await publishedLocales(strapi, context.uid, params.documentId);
+      if (published.length > 0) {
+        // A PolicyError: a 403 whose message reaches the client (telling what to do instead).
+        throw new errors.PolicyError(
+          `This document is published (${published.join(', ')}): unpublish it first, in the admin panel (the content API deletes drafts only)`,
         );
       }
       return next();
@@ -97,14 +99,16 @@ export function publicationRules(strapi: Core.Strapi): Modules.Documents.Middlew
   };
 }
 
-/** Whether `documentId` has a published version, in any locale. */
-async function hasPublishedVersion(
+/** The locales in which `documentId` has a published version, sorted (none: never published). */
+export async function publishedLocales(
   strapi: Core.Strapi,
   uid: string,
   documentId: string | undefined,
-): Promise<boolean> {
-  if (!documentId) return false;
-  const where: Record<string, unknown> = { documentId, publishedAt: { $notNull: true } };
-  const found = await strapi.db.query(uid as never).count({ where });
-  return found > 0;
+): Promise<string[]> {
+  if (!documentId) return [];
+  const rows = (await strapi.db.query(uid as never).findMany({
+    where: { documentId, publishedAt: { $notNull: true } },
+    select: ['locale'],
+  } as never)) as { locale?: string }[];
+  return [...new Set(rows.map((row) => row.locale ?? ''))].sort();
 }

@@ -16,11 +16,18 @@
  *   version of the document (they all change, or become inconsistent with it); a field sent with
  *   its current value is no change.
  * Roles that hold these rights everywhere (Communication, super admins) are not affected.
+ *
+ * And for every role: an entry that has a published version, in any locale, is unpublished before
+ * it is deleted (a delete of the entry or of one of its locales, single or bulk, is a 400 until
+ * then). Strapi's Content Manager deletes it at once, every published locale going with it, or
+ * leaves a translation without its French version; the staff guide (docs/staff.fr.md, « Publier »)
+ * says it takes two steps.
  */
 import type { Core, Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
+import { publishedLocales } from '../permissions/publication';
 import { relationIsSet, relationMayRemove } from '../validation/document-rules';
 
 type Entity = Record<string, unknown> & { locale?: string; createdBy?: { id: number } | null };
@@ -38,7 +45,7 @@ type Attribute = { type: string; component?: string; repeatable?: boolean };
 const SYSTEM_FIELDS = new Set(['createdBy', 'updatedBy', 'localizations', 'locale', 'publishedAt']);
 
 /** The admin request being served, when it is one with a user's abilities. */
-function adminState(strapi: Core.Strapi): AdminState | undefined {
+export function adminState(strapi: Core.Strapi): AdminState | undefined {
   const ctx = strapi.requestContext.get() as { state?: AdminState } | undefined;
   const state = ctx?.state;
   return state?.route?.info?.type === 'admin' && state.userAbility && state.user ? state : undefined;
@@ -122,12 +129,29 @@ async function draftVersions(strapi: Core.Strapi, uid: string, documentId: strin
   return strapi.db.query(uid as never).findMany({ where, populate }) as Promise<Entity[]>;
 }
 
+/** A delete of an entry with drafts: only once no locale of it is published (else a 400). */
+async function assertUnpublished(strapi: Core.Strapi, context: Modules.Documents.Middleware.Context) {
+  const documentId = (context.params as { documentId?: string }).documentId;
+  const published = context.contentType.options?.draftAndPublish
+    ? await publishedLocales(strapi, context.uid, documentId)
+    : [];
+  if (published.length > 0)
+    throw new errors.ValidationError(
+      `This entry is published (${published.join(', ')}): unpublish it first, in every locale, then delete it`,
+      { documentId, published },
+    );
+}
+
 export function adminWriteRules(strapi: Core.Strapi): Modules.Documents.Middleware.Middleware {
   return async (context, next) => {
-    if (!['create', 'update', 'clone'].includes(context.action)) return next();
+    if (!['create', 'update', 'clone', 'delete'].includes(context.action)) return next();
     if (!context.uid.startsWith('api::')) return next();
     const state = adminState(strapi);
     if (!state) return next();
+    if (context.action === 'delete') {
+      await assertUnpublished(strapi, context);
+      return next();
+    }
 
     const checker: Checker = strapi
       .plugin('content-manager')
