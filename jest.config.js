@@ -9,6 +9,7 @@ module.exports = {
   // is replaced by a fresh one.
   maxWorkers: 2,
   workerIdleMemoryLimit: '1GB',
+  reporters: ['default', '<rootDir>/tests/support/timing-reporter.js'],
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   // Booting Strapi takes seconds; a test that needs longer than this is broken, not slow.

@@ -12,10 +12,12 @@ const SOURCES = ['src', 'config', 'database', 'types', 'tsconfig.json', 'package
  * compiling anything, and dist/ then passed for current with none of the new code in it.
  */
 const STAMP = '.compiled-at';
+/** The admin panel's own stamp, written by `npm run build` only (scripts/build-if-stale.js). */
+const PANEL_STAMP = path.join('build', '.built-at');
 
-/** Marks dist/ as compiled from the sources as they were at `when`. */
-function stamp(distDir, when = new Date()) {
-  const file = path.join(distDir, STAMP);
+/** Marks dist/ (or `name` in it) as made from the sources as they were at `when`. */
+function stamp(distDir, when = new Date(), name = STAMP) {
+  const file = path.join(distDir, name);
   fs.writeFileSync(file, `${when.toISOString()}\n`);
   fs.utimesSync(file, when, when);
 }
@@ -33,9 +35,9 @@ function newestSource(appDir) {
   return newest;
 }
 
-/** Why dist/ must be compiled again (missing, or older than a source), or undefined. */
-function staleness(appDir, distDir) {
-  const stamp = fs.statSync(path.join(distDir, STAMP), { throwIfNoEntry: false });
+/** Why dist/ (or what `name` stamps) must be made again (missing, or older than a source), or undefined. */
+function staleness(appDir, distDir, name = STAMP) {
+  const stamp = fs.statSync(path.join(distDir, name), { throwIfNoEntry: false });
   if (!stamp) return `${path.relative(appDir, distDir)}/ has not been compiled`;
   const newest = newestSource(appDir);
   if (newest.time > stamp.mtimeMs)
@@ -56,7 +58,7 @@ async function compiledDist(appDir) {
   return distDir;
 }
 
-module.exports = { STAMP, staleness, compiledDist };
+module.exports = { STAMP, PANEL_STAMP, staleness, compiledDist };
 
 // `node scripts/lib/compiled-dist.js --stamp`: after `strapi build` (package.json's postbuild),
 // which compiled dist/ itself. Dated a minute back: the build took about that long.
@@ -64,5 +66,9 @@ if (require.main === module && process.argv.includes('--stamp')) {
   const appDir = path.resolve(__dirname, '..', '..');
   require('@strapi/typescript-utils')
     .resolveOutDir(appDir)
-    .then((distDir) => stamp(distDir, new Date(Date.now() - 60_000)));
+    .then((distDir) => {
+      const started = new Date(Date.now() - 60_000);
+      stamp(distDir, started);
+      stamp(distDir, started, PANEL_STAMP);
+    });
 }

@@ -37,12 +37,18 @@ export default async function globalSetup(): Promise<void> {
     BULKHEAD_PER_CLIENT: '64',
   });
 
+  const started = Date.now();
   await createDatabase(template);
   // Compiles dist/ when a source is newer (scripts/lib/compiled-dist.js) and imports the seed into
   // the template, as `npm run seed` does.
-  execFileSync(process.execPath, [path.join(appDir, 'scripts', 'seed.js')], {
+  const output = execFileSync(process.execPath, [path.join(appDir, 'scripts', 'seed.js')], {
     cwd: appDir,
     env: { ...process.env, DATABASE_URL: databaseUrl(template), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
   });
+  const compiled = output.includes('Compiling') ? 'compiled dist/ and ' : '';
+  process.stderr.write(
+    `\nglobal setup: ${compiled}seeded the template database in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }
