@@ -280,7 +280,10 @@ describe('modified dates follow the published content', () => {
     await app.strapi.documents('api::project.project').delete({ documentId: project!.documentId });
     const afterDelete = await triples();
     expect(modified(afterDelete, 'projects').getTime()).toBeGreaterThanOrEqual(deletionTime.getTime());
-    expect(modified(afterDelete, 'funders')).toEqual(modified(afterUpdate, 'funders'));
+    // Every seeded project has funders, and a relation has two sides: the funders that listed the
+    // project changed too (their change-feed events), so their dataset moved with it.
+    expect(modified(afterDelete, 'funders').getTime()).toBeGreaterThanOrEqual(deletionTime.getTime());
+    expect(modified(afterUpdate, 'funders').getTime()).toBeLessThan(deletionTime.getTime());
   });
 });
 

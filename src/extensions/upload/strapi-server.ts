@@ -136,7 +136,11 @@ export default (plugin: {
   // Boot stops if Strapi no longer has the function it replaces (it would fetch its own way).
   if (typeof plugin.services.file?.fetchUrlToInputFile !== 'function')
     throw new Error('src/extensions/upload: the upload plugin has no file.fetchUrlToInputFile to replace');
+  // New objects, never the plugin module's own: a process that boots Strapi again (the tests'
+  // workers) would otherwise wrap the previous boot's wraps.
+  plugin.services = { ...plugin.services };
   plugin.services.file = { ...plugin.services.file, fetchUrlToInputFile };
+  plugin.controllers = { ...plugin.controllers };
   for (const [name, actions] of Object.entries(FILE_ACTIONS)) {
     const entry = plugin.controllers[name];
     plugin.controllers[name] =

@@ -47,6 +47,10 @@ export default (plugin: {
   if (typeof plugin.controllers.auth !== 'function' || typeof plugin.services.user !== 'function')
     throw new Error('src/extensions/users-permissions: the plugin has no auth controller or user service');
 
+  // New objects, never the plugin module's own: a process that boots Strapi again (the tests'
+  // workers) would otherwise wrap the previous boot's wraps.
+  plugin.services = { ...plugin.services };
+  plugin.controllers = { ...plugin.controllers };
   const createUserService = plugin.services.user;
   plugin.services.user = (deps) => {
     const service = createUserService(deps);
