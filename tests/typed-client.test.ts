@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
+import { docSnippet } from './support/doc-snippets';
 import { APP_DIR } from './support/server-process';
 import { startStrapi, type TestApp } from './support/strapi';
 
@@ -87,7 +88,7 @@ afterAll(async () => {
 });
 
 /** Type-checks files as a strict project would (DOM types for fetch), errors as "file:line message". */
-function typeErrors(files: string[]): string[] {
+function typeErrors(files: string[], options: ts.CompilerOptions = {}): string[] {
   const program = ts.createProgram(files, {
     strict: true,
     noEmit: true,
@@ -98,6 +99,7 @@ function typeErrors(files: string[]): string[] {
     skipLibCheck: true,
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
     types: [],
+    ...options,
   });
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
     const where = diagnostic.file
@@ -125,6 +127,17 @@ describe('the types generated from /api/openapi.json', () => {
     };
     visit(source);
     expect(escapes).toEqual([]);
+  });
+
+  it("compile the front-end guide's example as it is written (docs/front-end.md, read from the guide)", () => {
+    const { language, code } = docSnippet('docs/front-end.md', 'typed-client');
+    expect(language).toBe('ts');
+    // The guide generates the types into ./inter-actions.d.ts beside the example; here, ./api.d.ts.
+    expect(code).toContain("from './inter-actions';");
+    const example = path.join(GENERATED, 'guide-example.ts');
+    fs.writeFileSync(example, code.replace("from './inter-actions';", "from './api';"));
+    // Its top-level await needs an ES module.
+    expect(typeErrors([example], { module: ts.ModuleKind.ES2022 })).toEqual([]);
   });
 
   it('refuse an unknown filter field, an unknown operator, a wrong enum value and a wrong populate', () => {

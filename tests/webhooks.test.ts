@@ -1,8 +1,8 @@
 /**
  * Webhooks for partners (src/webhooks): real HTTP receivers on 127.0.0.1 (the app boots with
- * WEBHOOK_ALLOW_PRIVATE_URLS=true, the tests-only setting), signatures checked with the snippet the
- * README gives partners, retries, refusals, the secret's rotation, the command line, and a server
- * process killed with SIGKILL while its receiver is down.
+ * WEBHOOK_ALLOW_PRIVATE_URLS=true, the tests-only setting), signatures checked with the snippet
+ * the partner guide gives (read from docs/partners.en.md), retries, refusals, the secret's
+ * rotation, the command line, and a server process killed with SIGKILL while its receiver is down.
  */
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -14,34 +14,18 @@ import { createSubscription } from '../src/webhooks/subscriptions';
 import { retryLimitFor } from '../src/webhooks/settings';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { createDatabase, databaseUrl } from './support/database';
+import { snippetFunction } from './support/doc-snippets';
 import { APP_DIR, freePort, spawnStrapi, waitForHealth, type ServerProcess } from './support/server-process';
 import { startStrapi, type TestApp } from './support/strapi';
 
 const run = promisify(execFile);
 
 // ---------------------------------------------------------------------------------------------
-// The partner's side: README.md, "Webhooks for partners", verification snippet (copied verbatim).
+// The partner's side: the verification snippet of docs/partners.en.md, read from the guide.
 
-/** True when `rawBody` (the exact bytes received) was signed by Inter-Actions with `secret`. */
-function verifyInterActionsSignature(
-  rawBody: Buffer | string,
-  header: string | undefined,
-  secret: string,
-  toleranceSeconds = 300,
-) {
-  const parts = String(header || '')
-    .split(',')
-    .map((part) => part.trim().split('='));
-  const t = Number(parts.find(([key]) => key === 't')?.[1]);
-  if (!Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > toleranceSeconds) return false;
-  const expected = crypto.createHmac('sha256', secret).update(`${t}.`).update(rawBody).digest();
-  return parts
-    .filter(([key]) => key === 'v1')
-    .some(([, hex]) => {
-      const given = Buffer.from(hex, 'hex');
-      return given.length === expected.length && crypto.timingSafeEqual(given, expected);
-    });
-}
+const verifyInterActionsSignature = snippetFunction<
+  (rawBody: Buffer | string, header: string | undefined, secret: string, toleranceSeconds?: number) => boolean
+>('docs/partners.en.md', 'webhook-signature', 'verifyInterActionsSignature');
 
 // ---------------------------------------------------------------------------------------------
 // A receiver: records every request; answers each path with the statuses queued for it, then 200.
