@@ -9,13 +9,17 @@
  * A test file and the Strapi it boots share one process.env, as they did when both lived in the
  * file's registry (a test that sets a variable read per request is seen by the app): the worker's
  * real one, put back as it was when the file ends.
+ *
+ * Queries sent to a busy pg client from this app's code are recorded (tests/support/pg-overlap.js).
  */
 const { TestEnvironment } = require('jest-environment-node');
 const native = require('./native');
+const pgOverlap = require('./pg-overlap');
 
 class AppEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
+    if (process.env.PG_OVERLAP_REPORT) pgOverlap.install(process.env.PG_OVERLAP_REPORT);
     this.global.__appNative = native;
     this.global.process.env = process.env;
   }

@@ -3,6 +3,7 @@
  * date, and builds a seeded template database that every test file copies (tests/support/strapi.ts).
  */
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { randomSecrets } from '../../src/utils/secrets';
 import { createDatabase, databaseUrl, newRunPrefix, serverUrl, withAdminClient } from './database';
@@ -27,6 +28,8 @@ export default async function globalSetup(): Promise<void> {
   Object.assign(process.env, randomSecrets(), {
     TEST_RUN_PREFIX: prefix,
     TEST_TEMPLATE_DATABASE: template,
+    // Queries sent to a busy pg client from our code, recorded by every worker and the seed.
+    PG_OVERLAP_REPORT: path.join(os.tmpdir(), `${prefix}-pg-overlap.jsonl`),
     DATABASE_CLIENT: 'postgres',
     STRAPI_TELEMETRY_DISABLED: 'true',
     SEED_ON_BOOT: 'false',
@@ -41,12 +44,16 @@ export default async function globalSetup(): Promise<void> {
   await createDatabase(template);
   // Compiles dist/ when a source is newer (scripts/lib/compiled-dist.js) and imports the seed into
   // the template, as `npm run seed` does.
-  const output = execFileSync(process.execPath, [path.join(appDir, 'scripts', 'seed.js')], {
-    cwd: appDir,
-    env: { ...process.env, DATABASE_URL: databaseUrl(template), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-  });
+  const output = execFileSync(
+    process.execPath,
+    ['-r', path.join(__dirname, 'pg-overlap-preload.js'), path.join(appDir, 'scripts', 'seed.js')],
+    {
+      cwd: appDir,
+      env: { ...process.env, DATABASE_URL: databaseUrl(template), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    },
+  );
   const compiled = output.includes('Compiling') ? 'compiled dist/ and ' : '';
   process.stderr.write(
     `\nglobal setup: ${compiled}seeded the template database in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
