@@ -30,6 +30,7 @@ class AppEnvironment extends TestEnvironment {
   }
 
   async teardown() {
+    if (process.env.PG_OVERLAP_REPORT) pgOverlap.flush(process.env.PG_OVERLAP_REPORT);
     native.restoreEnv(this.savedEnv);
     await super.teardown();
   }

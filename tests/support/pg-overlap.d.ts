@@ -6,5 +6,6 @@ export interface Overlap {
   stack: string;
 }
 export function install(reportFile: string): void;
+export function flush(reportFile: string): void;
 export function read(reportFile: string): { ours: Overlap[]; others: number };
 export function responsibleFrame(stack: string): string;

@@ -45,7 +45,7 @@ function install(reportFile) {
   const { Client } = require(require.resolve('pg', { paths: [APP_DIR] }));
   if (Client.prototype.query[WATCHED]) return;
   const query = Client.prototype.query;
-  const counts = { ours: 0, others: 0 };
+  const counts = { ours: 0, others: 0, written: 0 };
   function watchedQuery(...args) {
     if ((this._activeQuery || this._queryQueue.length > 0) && !this.pipeline) {
       const limit = Error.stackTraceLimit;
@@ -63,9 +63,15 @@ function install(reportFile) {
   }
   watchedQuery[WATCHED] = counts;
   Client.prototype.query = watchedQuery;
-  process.once('exit', () => {
-    if (counts.others > 0) fs.appendFileSync(reportFile, `${JSON.stringify({ others: counts.others })}\n`);
-  });
+  process.once('exit', () => flush(reportFile));
+}
+
+/** Writes how many of the others were counted since the last flush (each test file's end, exit). */
+function flush(reportFile) {
+  const counts = require(require.resolve('pg', { paths: [APP_DIR] })).Client.prototype.query[WATCHED];
+  if (!counts || counts.others === counts.written) return;
+  fs.appendFileSync(reportFile, `${JSON.stringify({ others: counts.others - counts.written })}\n`);
+  counts.written = counts.others;
 }
 
 /** What the workers wrote: the overlaps from our code, and how many came from Strapi's alone. */
@@ -82,4 +88,4 @@ function read(reportFile) {
   };
 }
 
-module.exports = { install, read, responsibleFrame };
+module.exports = { install, flush, read, responsibleFrame };
