@@ -29,7 +29,7 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Admin => 
   flags: {
     // No outbound network: no news feed or promotion calls from the admin panel. No satisfaction
     // survey, no Enterprise promotion, and no links to Strapi's documentation in page headers
-    // (staff's help is the field help texts and the README's "Pour l'équipe" section).
+    // (staff's help is the field help texts and the staff guide, docs/staff.fr.md).
     nps: env.bool('FLAG_NPS', false),
     promoteEE: env.bool('FLAG_PROMOTE_EE', false),
     docLinks: false,

@@ -1,6 +1,6 @@
 /**
- * The penetration test's own requests (issue 13), replayed: each one broke a README promise on a
- * production build. The generated proofs are tests/canary.test.ts and
+ * The penetration test's own requests (issue 13), replayed: each one broke a promise of the README of the
+ * time (now docs/contributors.md, "Roles and permissions") on a production build. The generated proofs are tests/canary.test.ts and
  * tests/authorization-matrix.test.ts; these keep the exact reported paths as named regressions.
  */
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';

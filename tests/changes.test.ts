@@ -141,7 +141,7 @@ async function fullSync(): Promise<Map<string, Data>> {
   return copy;
 }
 
-/** The partner's algorithm (README): re-read what `published` names, drop the rest. */
+/** The partner's algorithm (docs/partners.en.md, "Change feed"): re-read what `published` names, drop the rest. */
 async function applyFeed(copy: Map<string, Data>, events: FeedEvent[]) {
   for (const event of events) {
     const key = keyOf(event.type, event.documentId, event.locale);

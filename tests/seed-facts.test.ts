@@ -18,8 +18,8 @@ const ROOT = path.resolve(__dirname, '..');
 const PAGE_FILE = path.join(__dirname, 'fixtures', 'historique.txt');
 
 /**
- * The evident typos of the page that the seed corrects: [page, seed, why]. The README lists
- * them for the staff; a correction not listed here makes the test fail.
+ * The evident typos of the page that the seed corrects: [page, seed, why]. The contributor guide
+ * lists them (docs/contributors.md, "The seed content"); a correction not listed here makes the test fail.
  */
 const PAGE_CORRECTIONS: [string, string, string][] = [
   ['sur à échelle plus globale', 'sur une échelle plus globale', 'a word typed twice over'],

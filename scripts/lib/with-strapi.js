@@ -17,7 +17,7 @@ function withStrapi(work) {
     // A script does its own work; the import at boot would only duplicate the seed's.
     process.env.SEED_ON_BOOT = 'false';
     process.env.LOG_LEVEL = process.env.LOG_LEVEL || 'warn';
-    // Deliveries its writes cause are queued; the server's workers send them (README, webhooks).
+    // Deliveries its writes cause are queued; the server's workers send them (docs/partners.en.md, "Webhooks").
     process.env.WEBHOOK_WORKERS = 'false';
     const app = await createStrapi({ appDir, distDir }).load();
     try {

@@ -164,7 +164,7 @@ const describeApi = (licenseName: string, licenseUrl: string) =>
     '## Populated relations',
     "Each route returns the relations its schema marks *Populated by default* (e.g. a project's site and its funders' name and slug); `populate` replaces that default with the fields it names, one level deep. `fields` narrows the entry to the fields named (the schemas describe the answer without it).",
     '## Query parameters',
-    '`filters` and `populate` are deep objects: `filters[site][commune][$eq]=Mersch`, `filters[foundedYear][$gte]=2000`, `filters[kind][$in][0]=youth-house`, `populate[funders][fields][0]=name`. Generated clients need a serializer that writes nested objects this way (the README has one for openapi-fetch).',
+    '`filters` and `populate` are deep objects: `filters[site][commune][$eq]=Mersch`, `filters[foundedYear][$gte]=2000`, `filters[kind][$in][0]=youth-house`, `populate[funders][fields][0]=name`. Generated clients need a serializer that writes nested objects this way (the front-end guide, docs/front-end.md, "Typed clients", has one for openapi-fetch).',
     '## Terms of use',
     `The data is published under ${licenseName} (${licenseUrl}): reuse it with attribution to Inter-Actions asbl. The API is read-only; sync through the change feed rather than re-reading everything.`,
   ].join('\n\n');

@@ -1,7 +1,8 @@
 /**
  * Who may do what: the content API's roles (users-permissions) and the admin panel's roles (admin
  * RBAC). Applied at every boot by ./apply.ts: a grant missing here is added, and nothing granted
- * by hand is removed. README.md, "Roles and permissions", shows the same table for people.
+ * by hand is removed. docs/contributors.md, "Roles and permissions", shows the same table for people
+ * (docs/staff.fr.md, « Qui peut faire quoi », in French for staff).
  */
 import { LOCALE_CODES, DEFAULT_LOCALE } from '../bootstrap/locales';
 

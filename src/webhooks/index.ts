@@ -1,5 +1,5 @@
 /**
- * Webhooks for partners (README.md, "Webhooks for partners"): every change of the feed
+ * Webhooks for partners (docs/partners.en.md, "Webhooks"): every change of the feed
  * (src/changes) POSTed, signed, to each matching active subscription, through a durable queue
  * (pg-boss, PostgreSQL only). Hooked into src/index.ts: register, bootstrap and destroy.
  */

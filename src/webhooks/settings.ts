@@ -1,5 +1,5 @@
 /**
- * Settings of the partner webhooks (README, "Webhooks for partners"), read from the environment
+ * Settings of the partner webhooks (docs/partners.en.md, "Webhooks"), read from the environment
  * when first asked for.
  */
 import { env } from '@strapi/utils';

@@ -1,7 +1,7 @@
 /**
  * The signature partners check (Stripe's scheme): `X-Inter-Actions-Signature: t=<unix seconds>,
  * v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, one `v1=` per valid secret (two during the 24 hours
- * that follow a rotation). README.md, "Webhooks for partners", has the verification snippet.
+ * that follow a rotation). docs/partners.en.md, "Deliveries and their signature", has the verification snippet.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 

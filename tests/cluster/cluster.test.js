@@ -1,4 +1,5 @@
-// `npm run test:cluster`: the production path of README.md with two instances behind HAProxy.
+// `npm run test:cluster`: the operator guide's production path (docs/operators.md) with two
+// instances behind HAProxy.
 // After `npm run build` (the script does it): a new PostgreSQL database, a private Redis, the
 // first administrator created with `strapi admin:create-user`, two production instances
 // (NODE_ENV=production, defaults otherwise: HTTPS required, proxy trusted for one hop) started
@@ -8,7 +9,7 @@
 // 2. failed logins spread over both instances share one budget (Redis);
 // 3. an upload through one instance is readable through the other and through HAProxy;
 // 4. partner webhook deliveries happen once per event, though both instances run delivery workers
-//    (pg-boss), and their signatures verify with the snippet README.md gives partners;
+//    (pg-boss), and their signatures verify with the snippet docs/partners.en.md gives partners;
 // 5. ten clients flood both instances with the worst filters the API accepts while PostgreSQL makes
 //    them wait: a reader of cached and uncached cheap URLs keeps getting 200 and HAProxy keeps
 //    both servers up (the flood is shed with 429/503, /_ready is not a pool check);
@@ -256,7 +257,7 @@ before(async () => {
   for (let attempt = 0; attempt < 50 && !(await accepts(redisPort)); attempt += 1) await sleep(100);
   assert.ok(await accepts(redisPort), `redis-server did not start: ${redis.output()}`);
 
-  // The first administrator, as README.md says: before the public URL is opened to anyone.
+  // The first administrator, as the operator guide (docs/operators.md) says: before the public URL is opened to anyone.
   runScript([
     STRAPI,
     'admin:create-user',
@@ -359,7 +360,7 @@ const projectBody = (title, slug, { site, funder }) => ({
   funders: { connect: [{ documentId: funder.documentId, locale: 'fr' }] },
 });
 
-/** README.md, "Webhooks for partners": the partner's check of a delivery's signature (verbatim). */
+/** docs/partners.en.md, "Deliveries and their signature": the partner's check of a delivery's signature (verbatim). */
 function verifyInterActionsSignature(rawBody, header, secret, toleranceSeconds = 300) {
   const parts = String(header || '')
     .split(',')

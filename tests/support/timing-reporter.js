@@ -1,7 +1,7 @@
 /**
  * After a run of `npm test`: where the time went, per test file (wall time in its worker, slowest
- * first), and the run's total, so that the next person sees what to make faster
- * (docs/contributors.md keeps a measured run). Jest's own reporter still prints everything else.
+ * first), and the run's total, so that the next person sees what to make faster. Jest's own
+ * reporter still prints everything else.
  */
 'use strict';
 

@@ -30,7 +30,7 @@ const SANE_HOST = /^(?:[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.?|\[[0-9a-f:.]{2,4
 /**
  * PUBLIC_URL without its trailing slash; without one (development), the request's own origin,
  * if its Host is a plain host name (else 400: a Host header must not write the catalogue's IRIs).
- * Production sets PUBLIC_URL (README, "Production on PostgreSQL").
+ * Production sets PUBLIC_URL (docs/operators.md, "Production on PostgreSQL").
  */
 function baseUrl(strapi: Core.Strapi, ctx: Context): string {
   const url = publicUrlOf(strapi);

@@ -226,7 +226,7 @@ async function writeWorkbook(strapi: Core.Strapi, query: ListingQuery, out: Pass
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  /** Last-Modified and the dated file name of a download (see the README, "Listings"). */
+  /** Last-Modified and the dated file name of a download (see docs/partners.en.md, "Names, dates and caching"). */
   async function download(ctx: Context, query: ListingQuery, extension: string): Promise<Summary> {
     const summary = await service(strapi).summary(query);
     // An empty selection dates from the listing it was cut from (the locale's, unfiltered).

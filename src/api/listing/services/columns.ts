@@ -1,7 +1,7 @@
 /**
  * The columns of a listing row, each described once: its zod type (the JSON row, the CSV and XLSX
  * columns and the OpenAPI schema come from it) and what it means in the four locales (the XLSX
- * "columns" sheet, the OpenAPI description in English, the README's column table).
+ * "columns" sheet, the OpenAPI description in English, the partner guides' column tables).
  *
  * The order is the CSV's: new columns are appended, never inserted, so that partners' imports
  * that read columns by position keep working.
@@ -157,7 +157,7 @@ const typeName = (schema: JsonType): string =>
       ? `list of ${typeName(schema.items ?? {})}s`
       : (schema.type ?? 'string');
 
-/** The README's table of the columns (tests/listing-formats.test.ts keeps the README in step). */
+/** The partner guide's table of the columns (tests/listing-formats.test.ts keeps docs/partners.en.md in step). */
 export const columnTable = (): string =>
   [
     '| column | type | meaning |',
