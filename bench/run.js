@@ -26,6 +26,7 @@ const autocannon = require('autocannon');
 const { compileStrapi } = require('@strapi/strapi');
 const { Client } = require('pg');
 const { DEFAULT_PROJECTS, projectCount, sizesFor } = require('./dataset');
+const { profileTable } = require('./profile');
 
 const APP_DIR = path.resolve(__dirname, '..');
 const STRAPI = path.join(APP_DIR, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js');
@@ -405,13 +406,46 @@ async function main() {
       await finish(shared, ['S5r']);
     }
 
+    // Where the CPU time of S1 and S2 goes, layer by layer (bench/profile.js): a server of its
+    // own, profiled during the measured seconds only (bench/cpu-profile-preload.js).
+    const profileFile = path.join(os.tmpdir(), `${database}.cpuprofile`);
+    const profiled = await startStrapi('strapi (profiled)', {
+      RESPONSE_CACHE: 'false',
+      NODE_OPTIONS:
+        `${process.env.NODE_OPTIONS ?? ''} -r ${path.join(__dirname, 'cpu-profile-preload.js')}`.trim(),
+      BENCH_PROFILE_FILE: profileFile,
+    });
+    const profiles = [];
+    for (const scenario of [scenarios.S1, scenarios.S2]) {
+      log(`profile of ${scenario.id}`);
+      await drive(profiled.base, scenario, WARM_UP);
+      fs.rmSync(profileFile, { force: true });
+      process.kill(profiled.pid, 'SIGUSR2');
+      const result = await drive(profiled.base, scenario, DURATION);
+      process.kill(profiled.pid, 'SIGUSR2');
+      const deadline = Date.now() + 30_000;
+      while (!fs.existsSync(profileFile) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 500)); // the write finishes
+      profiles.push(
+        profileTable(`${scenario.id} (${scenario.title})`, profileFile, result.requests.total, APP_DIR),
+      );
+    }
+    fs.rmSync(profileFile, { force: true });
+    await profiled.stop();
+
     memories.unshift({
       name: baseline.name,
       rows: Object.keys(limits).map((id) => `B-${id}`),
       memory: baseline.memory(),
     });
 
-    const table = report(rows, facts, { uncachedWrites, cachedWrites }, memories);
+    const table = [
+      report(rows, facts, { uncachedWrites, cachedWrites }, memories),
+      '## Where the CPU time goes (bench/profile.js)',
+      '',
+      ...profiles,
+    ].join('\n');
     process.stdout.write(`${table}\n`);
     fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
     fs.writeFileSync(resultsFile(PROJECTS), `${table}\n`);
