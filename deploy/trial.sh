@@ -65,6 +65,8 @@ setting() {
 }
 setting DATABASE_URL "$DATABASE_URL"
 setting REDIS_URL "redis://127.0.0.1:$REDIS_PORT"
+# One redis-server here; production gives the response cache a Redis of its own (deploy/redis-cache.conf).
+setting RESPONSE_CACHE_REDIS_URL "redis://127.0.0.1:$REDIS_PORT/1"
 setting HOST 127.0.0.1
 setting PORT "$PORT"
 setting PUBLIC_URL "http://127.0.0.1:$PORT"
@@ -104,6 +106,9 @@ total="$(curl -sf "http://127.0.0.1:$PORT/api/projects" | node -e "let s='';proc
 [ "$total" -gt 0 ] || fail "no project served after the seed"
 ready="$(curl -sf "http://127.0.0.1:$PORT/_ready")"
 echo "$ready" | grep -q '"redis":"ok"' || fail "readiness does not show Redis in use: $ready"
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/sites" && curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/sites"
+cached="$(redis-cli -p "$REDIS_PORT" -n 1 --scan --pattern 'ia:cache:v2:entry:*' | wc -l)"
+[ "$cached" -gt 0 ] || fail "nothing cached in RESPONSE_CACHE_REDIS_URL"
 login="$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
   -d '{"email":"first-admin@example.test","password":"First-admin-passw0rd"}' "http://127.0.0.1:$PORT/admin/login")"
 [ "$login" = 200 ] || fail "the administrator cannot log in ($login)"
@@ -119,4 +124,4 @@ kill -TERM "$SERVER_PID"
 set +e; wait "$SERVER_PID"; code=$?; set -e
 SERVER_PID=""
 [ "$code" = 0 ] || { cat "$WORK/server.log"; fail "exit code $code after SIGTERM"; }
-step "ok ($total projects served, Redis in use, admin created on the command line, SIGTERM exit 0)"
+step "ok ($total projects served, Redis in use for the limits and the cache, admin created on the command line, SIGTERM exit 0)"

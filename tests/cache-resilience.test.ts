@@ -226,13 +226,52 @@ describe('stale if error: the database unreachable', () => {
   }, 90_000);
 });
 
+describe('when the cache’s Redis cannot be reached at boot', () => {
+  let app: TestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    // Nothing listens there yet.
+    app = await startStrapi({
+      env: { ...DEBUG_HEADER, RESPONSE_CACHE_REDIS_URL: `redis://127.0.0.1:${port}` },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('boots (the search index’s bump is not fatal), answers from the database, and caches once Redis is there', async () => {
+    const read = reader(app);
+    const first = await read('/api/projects');
+    const second = await read('/api/projects');
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.cache).not.toBe('HIT');
+    const redis = await startRedis([], port);
+    try {
+      const deadline = Date.now() + 15_000;
+      let cache: string | undefined;
+      while (cache !== 'HIT' && Date.now() < deadline) {
+        cache = (await read('/api/projects')).cache;
+        if (cache !== 'HIT') await sleep(200);
+      }
+      expect(cache).toBe('HIT');
+      expect((await cacheKeys(redis.client)).length).toBeGreaterThan(0);
+    } finally {
+      await redis.stop();
+    }
+  }, 60_000);
+});
+
 // ---------------------------------------------------------------------------------------------
 
 /** A private redis-server (loopback, nothing on disk) with `extra` settings. */
 async function startRedis(
   extra: string[] = [],
+  port?: number,
 ): Promise<{ url: string; client: Redis; stop: () => Promise<void> }> {
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn('redis-server', [
     '--port',
     String(port),

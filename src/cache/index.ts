@@ -82,8 +82,10 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
   const peers = backend.name === 'memory' ? joinPeers(strapi, () => backend.bump()) : undefined;
   const cache: CacheBackend = {
     ...backend,
+    // Never throws: a bump Redis did not take is made when Redis is reached again (backend.ts),
+    // so an unreachable cache neither fails a write nor stops a boot (the search index's).
     async bump() {
-      await backend.bump();
+      await backend.bump().catch(onError);
       peers?.announce();
     },
     async close() {
@@ -93,11 +95,7 @@ export function registerCache(strapi: Core.Strapi): CacheBackend {
   };
   caches.set(strapi, cache);
 
-  const bump = () =>
-    cache.bump().catch((error: Error) => {
-      // Entries written before the outage are bumped away when Redis is reached again.
-      onError(error);
-    });
+  const bump = () => cache.bump();
   // One more bump per transaction, when it commits.
   const committing = new WeakSet<object>();
   watchPublicWrites(strapi, async () => {
