@@ -66,7 +66,7 @@ function layersOf(profileFile, appDir) {
     const node = nodes.get(id);
     const name = node.callFrame.functionName;
     let layer;
-    if (name in SPECIAL) layer = SPECIAL[name];
+    if (Object.hasOwn(SPECIAL, name)) layer = SPECIAL[name];
     else
       layer = layerOf(node.callFrame.url, appDir) ?? (parent.has(id) ? layerOfNode(parent.get(id)) : 'other');
     charged.set(id, layer);

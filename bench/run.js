@@ -100,6 +100,26 @@ const S9 =
     .join('&');
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+const METRICS_TOKEN = randomBytes(16).toString('hex');
+
+/** The response cache's outcomes so far (/metrics, response_cache_requests_total). */
+async function cacheOutcomes(base) {
+  const response = await fetch(`${base}/metrics`, {
+    headers: { ...VIA_PROXY, authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const text = await response.text();
+  const count = (outcome) =>
+    Number(
+      new RegExp(`^response_cache_requests_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1],
+    );
+  return { served: count('HIT') + count('SHARED'), computed: count('MISS') };
+}
+/** The share of reads the cache served between two readings. */
+const hitRate = (before, after) => {
+  const served = after.served - before.served;
+  const computed = after.computed - before.computed;
+  return served / (served + computed);
+};
 
 function databaseUrl(name) {
   const url = new URL(SERVER_URL);
@@ -299,7 +319,17 @@ async function main() {
         .pop(),
     );
 
-    const production = { ...env, NODE_ENV: 'production' };
+    // The bench's connections come from one address and measure throughput: the bulkhead
+    // (src/middlewares/bulkhead.ts) would shed all but two downloads or relation filters of them
+    // at once. Wide open here, as in the tests; tests/bulkhead.test.ts and the cluster test run it
+    // with its production settings.
+    const production = {
+      ...env,
+      NODE_ENV: 'production',
+      BULKHEAD_POOL_SHARE: '1',
+      BULKHEAD_PER_CLIENT: '64',
+      METRICS_TOKEN,
+    };
     /** `strapi start` in production mode with `extra` settings, stopped at the end in any case. */
     const startStrapi = async (name, extra) => {
       const server = await start(name, [STRAPI, 'start'], { ...production, ...extra }, '/api/projects');
@@ -388,7 +418,9 @@ async function main() {
 
     const cached = await startStrapi('strapi (cache)', { RESPONSE_CACHE: 'true' });
     await sameAnswer(scenarios.S1, cached.base, baseline.base);
+    const beforeS5 = await cacheOutcomes(cached.base);
     await measure('S5', 'S1 with the response cache (memory)', cached.base, scenarios.S1, limits.S1);
+    const hitRates = { S5: hitRate(beforeS5, await cacheOutcomes(cached.base)) };
     // Partners' read-only tokens are checked on every request and then served from the same
     // cache as the public (src/security/read-only-cache.ts).
     const partner = { authorization: `Bearer ${facts.partnerToken}` };
@@ -397,7 +429,9 @@ async function main() {
     for (const scenario of [S7, S7l]) await sameAnswer(scenario, cached.base, baseline.base);
     await measure('S7', 'S4 (partner CSV) with a read-only token, cache on', cached.base, S7, limits.S4);
     await measure('S7l', 'S1 (a list page) with a read-only token, cache on', cached.base, S7l, limits.S1);
+    const beforeS6c = await cacheOutcomes(cached.base);
     const cachedWrites = await underWrites('S6c', 'S5', cached.base);
+    hitRates.S6c = hitRate(beforeS6c, await cacheOutcomes(cached.base));
     await finish(cached, ['S5', 'S7', 'S7l', 'S6c']);
 
     if (REDIS_URL !== 'off') {
@@ -442,6 +476,8 @@ async function main() {
 
     const table = [
       report(rows, facts, { uncachedWrites, cachedWrites }, memories),
+      `Reads the response cache served (HIT or SHARED, /metrics, warm-up included): ${(100 * hitRates.S5).toFixed(1)} % during S5, ${(100 * hitRates.S6c).toFixed(1)} % during S6c.`,
+      '',
       '## Where the CPU time goes (bench/profile.js)',
       '',
       ...profiles,
