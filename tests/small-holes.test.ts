@@ -199,3 +199,57 @@ describe('a production server with the test-only WEBHOOK_ALLOW_PRIVATE_URLS=true
     expect(warnings[0]).toMatch(/loopback/);
   });
 });
+
+describe('a NUL character, which PostgreSQL cannot store or compare, is a 400 before the database', () => {
+  const NUL_REFUSAL = /a text holds a NUL character \(\\u0000\), which cannot be stored or searched \(at /;
+
+  it.each([
+    ['/api/projects?filters[slug][$eq]=a%00b', 'filters.slug.$eq'],
+    ['/api/projects?filters[$or][0][site][name][$containsi]=%00', 'filters.$or.0.site.name.$containsi'],
+    ['/api/search?q=quartier%00', 'q'],
+    ['/api/listings/projects.csv?kind=a%00', 'kind'],
+  ])('GET %s: 400 naming %s', async (url, path) => {
+    const response = await get(url);
+    expect({ status: response.status, name: response.body?.error?.name }).toEqual({
+      status: 400,
+      name: 'ValidationError',
+    });
+    expect(response.body.error.message).toMatch(NUL_REFUSAL);
+    expect(response.body.error.message).toContain(`(at ${path})`);
+  });
+
+  it.each([
+    ['/api/auth/local', { identifier: 'a\u0000@example.test', password: 'x' }, 'identifier'],
+    ['/api/auth/forgot-password', { email: 'a\u0000@example.test' }, 'email'],
+    ['/admin/login', { email: 'a\u0000@example.test', password: 'x' }, 'email'],
+  ])('POST %s with a NUL in the body: 400 naming it', async (url, body, path) => {
+    const response = await post(url).send(body);
+    expect({ status: response.status, name: response.body?.error?.name }).toEqual({
+      status: 400,
+      name: 'ValidationError',
+    });
+    expect(response.body.error.message).toMatch(NUL_REFUSAL);
+    expect(response.body.error.message).toContain(`(at ${path})`);
+  });
+
+  it('GraphQL: in a string literal of the document or in a variable, 400 BAD_USER_INPUT', async () => {
+    const literal = await post('/graphql').send({
+      query: '{ projects(filters: { slug: { eq: "a\\u0000b" } }) { title } }',
+    });
+    const variable = await post('/graphql').send({
+      query: 'query ($slug: String) { projects(filters: { slug: { eq: $slug } }) { title } }',
+      variables: { slug: 'a\u0000b' },
+    });
+    for (const [response, path] of [
+      [literal, 'query'],
+      [variable, 'variables.slug'],
+    ] as const) {
+      expect({ status: response.status, code: response.body.errors?.[0]?.extensions?.code }).toEqual({
+        status: 400,
+        code: 'BAD_USER_INPUT',
+      });
+      expect(response.body.errors[0].message).toMatch(NUL_REFUSAL);
+      expect(response.body.errors[0].message).toContain(`(at ${path})`);
+    }
+  });
+});

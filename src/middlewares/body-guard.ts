@@ -10,12 +10,13 @@
  * panel, the JSON fields of a multipart upload), right after strapi::body has parsed it. strapi::body leaves the GraphQL endpoint's body
  * to Apollo's own parser: `prototypeKeysPlugin` (config/plugins.ts) checks a GraphQL request's
  * variables and extensions before it runs. The query string has its own check in
- * global::query-guard.
+ * global::query-guard. Both also refuse a NUL character in any text (src/utils/nul.ts).
  */
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { GraphQLError } from 'graphql';
+import { documentHasNul, findNul, nulRefusal } from '../utils/nul';
 
 const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -64,6 +65,8 @@ export default (): Core.MiddlewareHandler => async (ctx, next) => {
   const found = findPrototypeKey(body);
   if (found)
     throw new errors.ValidationError(refusal(found), { source: 'body', key: keyOf(found), path: found });
+  const nul = findNul(body);
+  if (nul) throw new errors.ValidationError(nulRefusal('request body', nul), { source: 'body', path: nul });
   await next();
 };
 
@@ -75,6 +78,14 @@ const checkVariables: GraphQLRequestListener<BaseContext> = {
     const found = findPrototypeKey({ variables: request.variables, extensions: request.extensions });
     if (found) {
       throw new GraphQLError(refusal(found), {
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+      });
+    }
+    const nul = documentHasNul(request.query)
+      ? 'query'
+      : findNul({ variables: request.variables, extensions: request.extensions });
+    if (nul) {
+      throw new GraphQLError(nulRefusal('GraphQL request', nul), {
         extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
       });
     }

@@ -13,6 +13,7 @@
  * - lists longer than the query parser takes (`filters[title][$in][200]=x`, an `$or` of more than
  *   100 branches): qs turns them into objects with numeric keys, which Strapi then dropped
  *   silently, answering every row instead of the filtered ones;
+ * - a NUL character in any value or name (src/utils/nul.ts: PostgreSQL refuses it, a 500);
  * - `locale=*` in a read, Strapi's "every locale at once": the content types answered every version
  *   of every entry, and routes that read no locale ignored it. Refused on every GET route, as any
  *   locale the i18n plugin lacks (src/i18n/locale-query.ts); GraphQL's in src/i18n/fallback.ts.
@@ -21,6 +22,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { checkLocale } from '../i18n/locale-query';
 import { contentApiPathsOf } from '../utils/content-api';
+import { findNul, nulRefusal } from '../utils/nul';
 
 const MINIMUM: Record<string, number> = { page: 1, pageSize: 1, limit: 1, start: 0 };
 const STRING_PARAMETERS = ['_q', 'locale', 'status'];
@@ -106,6 +108,8 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }): Core.Mid
       const name = findPrototypeName(query, false);
       if (name)
         throw new errors.ValidationError(`Invalid query: "${name}" is not a field name`, { source: 'query' });
+      const nul = findNul(query);
+      if (nul) throw new errors.ValidationError(nulRefusal('query', nul), { source: 'query', path: nul });
       for (const parameter of STRING_PARAMETERS) {
         if (parameter in query && typeof query[parameter] !== 'string') {
           throw new errors.ValidationError(`Invalid ${parameter}: expected a single string`, {
