@@ -7,12 +7,11 @@
  * once it ends (the response cache forgot, the search index was rebuilt).
  */
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import WebSocket from 'ws';
 import { databaseUrl } from './support/database';
-import { appModule, startStrapi, type TestApp } from './support/strapi';
+import { appModule, listen, startStrapi, type TestApp } from './support/strapi';
 
 // The app's own instance of the module (it marks the lifecycles switch it wraps).
 const { assertDataTransfersWatched } = appModule<typeof import('../src/security/data-transfer')>(
@@ -45,9 +44,7 @@ beforeAll(async () => {
     fs.writeFileSync(standIn, '<!doctype html><title>Inter-Actions</title>');
   }
   app = await startStrapi();
-  const server = app.strapi.server.httpServer;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  port = Number(new URL(await listen(app)).port);
   const tokens = (app.strapi.admin.services as unknown as { transfer: { token: TransferTokens } }).transfer
     .token;
   ({ accessKey } = await tokens.create({

@@ -4,11 +4,10 @@
  * change-feed loop keeps a copy in step with a real server through a publish and an unpublish.
  * The typed client of the front-end guide is compiled by tests/typed-client.test.ts.
  */
-import type { AddressInfo } from 'node:net';
 import { signatureHeader } from '../src/webhooks/signature';
 import { registerFirstAdmin, type AdminSession } from './support/admin';
 import { docSnippet, snippetFunction } from './support/doc-snippets';
-import { startStrapi, type TestApp } from './support/strapi';
+import { listen, startStrapi, type TestApp } from './support/strapi';
 import { tokenFromCli } from './support/tokens';
 
 const GUIDES = ['docs/partners.en.md', 'docs/partners.fr.md'];
@@ -80,9 +79,7 @@ describe('the change-feed loop of the partner guide', () => {
 
   beforeAll(async () => {
     app = await startStrapi();
-    const server = app.strapi.server.httpServer;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    baseUrl = await listen(app);
     admin = await registerFirstAdmin(app);
     token = (await tokenFromCli(app, 'guide sync')).Authorization.replace('Bearer ', '');
   });

@@ -6,13 +6,12 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { docSnippet } from './support/doc-snippets';
 import { APP_DIR } from './support/server-process';
-import { startStrapi, type TestApp } from './support/strapi';
+import { listen, startStrapi, type TestApp } from './support/strapi';
 
 const CLIENT_DIR = path.join(__dirname, 'typed-client');
 const GENERATED = path.join(CLIENT_DIR, 'generated');
@@ -69,9 +68,7 @@ let baseUrl: string;
 
 beforeAll(async () => {
   app = await startStrapi();
-  const server = app.strapi.server.httpServer;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  baseUrl = `${await listen(app)}/api`;
 
   // Generated from the document as served, as a front-end developer would.
   fs.rmSync(GENERATED, { recursive: true, force: true });

@@ -209,6 +209,15 @@ async function expectRefused(upload: () => Promise<Response>, name: string) {
 }
 
 describe.each(CREATE)('%s', (_, upload) => {
+  it('refuses a file name holding a NUL character with 400 naming where, storing nothing', async () => {
+    const before = await countFiles();
+    const response = await upload(PNG, 'photo\u0000.png', 'image/png');
+    expect({ status: response.status, body: response.body }).toEqual({ status: 400, body: STRAPI_ERROR });
+    expect(response.body.error.message).toContain('NUL character');
+    expect(response.body.error.message).toContain('(at files.files.0)');
+    expect(await countFiles()).toBe(before);
+  });
+
   it.each(rows(REFUSED))(
     'refuses $name sent as $type with 400, storing nothing',
     async ({ name, bytes, type }) => {

@@ -60,12 +60,25 @@ function withJsonFields(body: unknown): unknown {
   );
 }
 
+/** The names of a multipart body's files, by field (`files.0`): Strapi stores them as the media's name. */
+function fileNames(request: unknown): Record<string, unknown[]> {
+  const files = (request as { files?: Record<string, unknown> }).files ?? {};
+  return Object.fromEntries(
+    Object.entries(files).map(([field, value]) => [
+      field,
+      (Array.isArray(value) ? value : [value]).map(
+        (file) => (file as { originalFilename?: unknown } | null)?.originalFilename ?? null,
+      ),
+    ]),
+  );
+}
+
 export default (): Core.MiddlewareHandler => async (ctx, next) => {
   const body = ctx.is('multipart') ? withJsonFields(ctx.request.body) : ctx.request.body;
   const found = findPrototypeKey(body);
   if (found)
     throw new errors.ValidationError(refusal(found), { source: 'body', key: keyOf(found), path: found });
-  const nul = findNul(body);
+  const nul = findNul(body) ?? (ctx.is('multipart') ? findNul({ files: fileNames(ctx.request) }) : undefined);
   if (nul) throw new errors.ValidationError(nulRefusal('request body', nul), { source: 'body', path: nul });
   await next();
 };

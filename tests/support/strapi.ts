@@ -4,6 +4,7 @@
  * (tests/support/native.js, through the environment tests/support/environment.js), so its modules
  * are loaded once per worker.
  */
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import supertest from 'supertest';
@@ -77,4 +78,14 @@ export async function startStrapi(options: StartOptions = {}): Promise<TestApp> 
     http: () => supertest.agent(strapi.server.httpServer),
     stop,
   };
+}
+
+/**
+ * Makes the app listen on a free loopback port, for clients that need a URL rather than supertest
+ * (fetch, a generated client, Strapi's transfer CLI); its origin, `http://127.0.0.1:<port>`.
+ */
+export async function listen(app: TestApp): Promise<string> {
+  const server = app.strapi.server.httpServer;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
