@@ -16,26 +16,14 @@ import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@a
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { GraphQLError } from 'graphql';
+import { findPath } from '../utils/find-path';
 import { documentHasNul, findNul, nulRefusal } from '../utils/nul';
 
 const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The path (`data.constructor`) of the first prototype name among the keys of `body`, if any. */
-export function findPrototypeKey(body: unknown): string | undefined {
-  // Iterative, so that a deeply nested body (the 1 MB limit allows 500,000 levels) cannot
-  // overflow the stack.
-  const pending: { value: unknown; path: string }[] = [{ value: body, path: '' }];
-  while (pending.length > 0) {
-    const { value, path } = pending.pop()!;
-    if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) continue;
-    for (const key of Object.keys(value)) {
-      const child = path ? `${path}.${key}` : key;
-      if (PROTOTYPE_NAMES.has(key)) return child;
-      pending.push({ value: (value as Record<string, unknown>)[key], path: child });
-    }
-  }
-  return undefined;
-}
+export const findPrototypeKey = (body: unknown): string | undefined =>
+  findPath(body, (key) => PROTOTYPE_NAMES.has(key)) || undefined;
 
 const keyOf = (path: string) => path.slice(path.lastIndexOf('.') + 1);
 const refusal = (path: string) =>

@@ -5,26 +5,15 @@
  * (global::query-guard), in a request body (global::body-guard) and in a GraphQL request
  * (its document's `\u0000` escapes, its variables and extensions: body-guard's plugin).
  */
+import { findPath } from './find-path';
+
+const holdsNul = (text: unknown) => typeof text === 'string' && text.includes('\u0000');
 
 /** The path (`filters.slug.$eq`) of the first key or string value holding a NUL, if any. */
-export function findNul(value: unknown): string | undefined {
-  // Iterative: a deeply nested body cannot overflow the stack.
-  const pending: { value: unknown; path: string }[] = [{ value, path: '' }];
-  while (pending.length > 0) {
-    const { value: current, path } = pending.pop()!;
-    if (typeof current === 'string') {
-      if (current.includes('\u0000')) return path || '(the value)';
-      continue;
-    }
-    if (current === null || typeof current !== 'object' || ArrayBuffer.isView(current)) continue;
-    for (const key of Object.keys(current)) {
-      const child = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) return child;
-      pending.push({ value: (current as Record<string, unknown>)[key], path: child });
-    }
-  }
-  return undefined;
-}
+export const findNul = (value: unknown): string | undefined => {
+  const path = findPath(value, (key, child) => holdsNul(key) || holdsNul(child));
+  return path === '' ? '(the value)' : path;
+};
 
 /** Whether a GraphQL document writes a NUL in a string literal (`\u0000`, any case of hex digits). */
 export const documentHasNul = (document: unknown) =>
