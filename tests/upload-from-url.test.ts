@@ -9,6 +9,7 @@ import { fileNameOf } from '../src/extensions/upload/fetch-url';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { startStrapi, type TestApp } from './support/strapi';
 import { PNG } from './support/images';
+import { uploadFromUrls as uploadFromUrlsAs } from './support/upload-from-urls';
 
 let app: TestApp;
 let coordinator: AdminSession;
@@ -37,35 +38,8 @@ afterAll(async () => {
   delete process.env.WEBHOOK_ALLOW_PRIVATE_URLS;
 });
 
-interface Event {
-  event: string;
-  data: { url?: string; message?: string; file?: { url: string; mime: string } };
-}
-
-/** POSTs the panel's upload-from-urls action and parses its Server-Sent Events. */
-async function uploadFromUrls(urls: string[]): Promise<Event[]> {
-  const response = await app
-    .http()
-    .post('/upload/actions/upload-from-urls')
-    .set(coordinator.headers)
-    .send({ urls })
-    .buffer(true)
-    .parse((res, callback) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => callback(null, text));
-    });
-  expect(response.status).toBe(200);
-  return String(response.body)
-    .split('\n\n')
-    .filter(Boolean)
-    .map((block) => {
-      const [, event] = /^event: (.*)$/m.exec(block) ?? [];
-      const [, data] = /^data: (.*)$/m.exec(block) ?? [];
-      return { event, data: JSON.parse(data ?? '{}') } as Event;
-    });
-}
+/** The panel's upload-from-urls action, as the Project coordinator. */
+const uploadFromUrls = (urls: string[]) => uploadFromUrlsAs(app, coordinator, urls);
 
 const countFiles = () => app.strapi.db.query('plugin::upload.file').count();
 

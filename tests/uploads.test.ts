@@ -17,6 +17,7 @@ import { createAdminUser, registerFirstAdmin, type AdminSession } from './suppor
 import { AVIF, GIF, JPEG, PDF, PNG, WEBP } from './support/images';
 import { startStrapi, type TestApp } from './support/strapi';
 import { bearer, createApiUser, type ApiUser } from './support/users';
+import { uploadFromUrls as uploadFromUrlsAs } from './support/upload-from-urls';
 
 const HTML = Buffer.from('<!doctype html><html><script>alert(document.cookie)</script></html>');
 
@@ -305,35 +306,8 @@ describe('attached to an entry', () => {
   });
 });
 
-interface Event {
-  event: string;
-  data: { name?: string; message?: string; file?: { name: string; mime: string; ext: string } };
-}
-
-/** POSTs the panel's upload-from-urls action and parses its Server-Sent Events. */
-async function uploadFromUrls(urls: string[]): Promise<Event[]> {
-  const response = await app
-    .http()
-    .post('/upload/actions/upload-from-urls')
-    .set(coordinator.headers)
-    .send({ urls })
-    .buffer(true)
-    .parse((res, callback) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => callback(null, text));
-    });
-  expect(response.status).toBe(200);
-  return String(response.body)
-    .split('\n\n')
-    .filter(Boolean)
-    .map((block) => {
-      const [, event] = /^event: (.*)$/m.exec(block) ?? [];
-      const [, data] = /^data: (.*)$/m.exec(block) ?? [];
-      return { event, data: JSON.parse(data ?? '{}') } as Event;
-    });
-}
+/** The panel's upload-from-urls action, as the Project coordinator. */
+const uploadFromUrls = (urls: string[]) => uploadFromUrlsAs(app, coordinator, urls);
 
 describe('the media library’s upload from URL', () => {
   it.each([
