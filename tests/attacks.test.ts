@@ -5,6 +5,7 @@
  */
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { createCallers, type Callers } from './support/callers';
+import { statementsDuring } from './support/sql';
 import { startStrapi, type TestApp } from './support/strapi';
 import { PNG } from './support/images';
 
@@ -420,35 +421,45 @@ describe('5. cost bounds', () => {
     expect(graphql.text).toMatch(/at most 2 relations/);
   });
 
-  it('ten concurrent worst-case requests leave the pool to others', async () => {
-    // The costliest shapes still allowed (two hops, a text search on the far side) and refused ones
-    // (eight hops), ten of each at once, with other values each time so that no cache helps.
-    const worst = Array.from({ length: 10 }, (_, index) =>
-      app
-        .http()
-        .get('/api/projects')
-        .query({
-          'filters[funders][projects][summary][$containsi]': `zz${index}`,
-          'pagination[pageSize]': 100,
-        }),
-    );
-    const refused = Array.from({ length: 10 }, (_, index) =>
-      app
-        .http()
-        .get(
-          `/api/projects?filters[funders][projects][funders][projects][funders][projects][title][$eq]=x${index}`,
-        ),
-    );
-    const others = Array.from({ length: 5 }, (_, index) =>
-      app
-        .http()
-        .get('/api/sites')
-        .query({ 'pagination[page]': index + 1 }),
-    );
-    const answers = await Promise.all([...worst, ...refused, ...others]);
-    expect(answers.slice(0, 10).map((answer) => answer.status)).toEqual(Array(10).fill(200));
-    expect(answers.slice(10, 20).map((answer) => answer.status)).toEqual(Array(10).fill(400));
-    expect(answers.slice(20).map((answer) => answer.status)).toEqual(Array(5).fill(200));
+  it('the costliest shapes allowed cost the same few statements whatever the value; refused ones touch no content table', async () => {
+    // Two hops and a text search on the far side: the costliest filter still allowed, with another
+    // value each time so that no cache helps. Its cost is a fixed number of statements; how many
+    // such requests may hold the pool at once is global::bulkhead's, tested under its production
+    // settings with a held lock in tests/bulkhead.test.ts (here it is wide open, and ten of them at
+    // once on a busy CI machine made a refused request wait its 5 s for a connection: stop 28).
+    const counts: number[] = [];
+    for (const index of [0, 1, 2]) {
+      let status = 0;
+      const statements = await statementsDuring(app, async () => {
+        const answer = await app
+          .http()
+          .get('/api/projects')
+          .query({
+            'filters[funders][projects][summary][$containsi]': `zz${index}`,
+            'pagination[pageSize]': 100,
+          });
+        status = answer.status;
+      });
+      expect(status).toBe(200);
+      counts.push(statements.length);
+    }
+    expect(new Set(counts).size).toBe(1);
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[0]).toBeLessThanOrEqual(4); // 2 today: the count and the page
+    const content = /\b(projects|funders|services|sites|enterprises|organisations)\b/;
+    for (const index of [0, 1, 2]) {
+      let status = 0;
+      const statements = await statementsDuring(app, async () => {
+        const answer = await app
+          .http()
+          .get(
+            `/api/projects?filters[funders][projects][funders][projects][funders][projects][title][$eq]=x${index}`,
+          );
+        status = answer.status;
+      });
+      expect(status).toBe(400);
+      expect(statements.filter((sql) => content.test(sql))).toEqual([]);
+    }
   });
 
   it('a list longer than the parser takes is a 400, not every row', async () => {
