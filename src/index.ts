@@ -11,6 +11,8 @@ import { registerChangesQuery } from './graphql/changes';
 import { registerSearchQuery } from './graphql/search';
 import { registerEnumSpelling } from './graphql/enums';
 import { registerGraphqlIde } from './graphql/ide';
+import { bootstrapHistory, stopHistory } from './history';
+import { registerHistoryRoutes } from './history/routes';
 import { registerHiddenFields } from './graphql/hidden-fields';
 import { registerSchemaDocument } from './graphql/schema-document';
 import { registerTimelineQuery } from './graphql/timeline';
@@ -49,8 +51,11 @@ export default {
     strapi.documents.use(adminWriteRules(strapi));
     strapi.documents.use(relationWriteRules(strapi));
     strapi.documents.use(localeFallback(strapi));
-    // The change feed records what a write changed of the published content, in its transaction.
+    // The change feed records what a write changed of the published content, in its transaction,
+    // and the history every version a write saved (src/history).
     registerChanges(strapi);
+    // The history's staff API: /admin/history/... (versions, one version, restore).
+    registerHistoryRoutes(strapi);
     // The search index is rewritten by every write, in its transaction (src/search).
     registerSearch(strapi);
     // Partner webhooks: subscription rules (a forbidden URL is a 400) and the secret's admin route.
@@ -86,6 +91,7 @@ export default {
     await assertAccountTimingEven(strapi);
     await ensureIndexes(strapi);
     await bootstrapChanges(strapi); // change feed table, pruning at boot and daily
+    await bootstrapHistory(strapi); // history table, pruning at boot and daily
     await bootstrapSearch(strapi); // search index table and extensions, rebuilt at every boot
     await ensureLocales(strapi);
     await applyContentApiPermissions(strapi);
@@ -105,6 +111,7 @@ export default {
     await settleAfterAnswers(strapi); // password reset mails of answers already sent
     await stopWebhooks(strapi);
     stopChanges(strapi);
+    stopHistory(strapi);
     await cacheOf(strapi).close();
   },
 };

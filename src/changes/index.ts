@@ -27,6 +27,7 @@ import path from 'node:path';
 import type { Core, Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { cacheOf } from '../cache';
+import { historyEnabled, recordVersions, valuesBeforeDelete } from '../history';
 import {
   changedLinks,
   isPublicLink,
@@ -316,6 +317,12 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
         draftAndPublish,
         clone ? undefined : params.documentId,
       );
+      // History (../history) keeps the values of what a delete removes.
+      const history = historyEnabled();
+      const deleted =
+        history && context.action === 'delete'
+          ? await valuesBeforeDelete(strapi, context.uid, params.documentId)
+          : undefined;
       const result = await next();
       const resultId = (result as { documentId?: string } | null | undefined)?.documentId ?? undefined;
       const documentId = clone ? resultId : (params.documentId ?? resultId);
@@ -328,12 +335,20 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
         [...new Set([...known, documentId])],
         moved,
       );
-      const linked = await linkedEvents(
-        strapi,
-        knex,
-        { uid: context.uid, documentId },
-        changedLinks(linksBefore, linksAfter),
-      );
+      const changed = changedLinks(linksBefore, linksAfter);
+      const linked = await linkedEvents(strapi, knex, { uid: context.uid, documentId }, changed);
+      // Every version the write made, in its transaction, with the links read for the feed.
+      if (history) {
+        const locale = (context.params as { locale?: string }).locale;
+        await recordVersions(strapi, knex, {
+          uid: context.uid,
+          action: context.action,
+          documentId,
+          locale,
+          deleted,
+          changed,
+        });
+      }
       const changes = diffSnapshots(before, after);
       // A change of its links alone is a new public version too.
       for (const locale of [...linked.own].sort())
