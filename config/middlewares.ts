@@ -18,6 +18,9 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     // plain HTTP), before global::error-shape (which would turn its 503 into a database error) and
     // before anything cached or rate-limited. It throws nothing.
     'global::ready',
+    // The audit log's record of admin API writes (src/audit): outside strapi::errors, to see the
+    // status each request finally got.
+    'global::audit',
     // Formats what any later middleware throws into Strapi's error shape.
     'strapi::errors',
     // Maps database and body-parser errors to 4xx/503 before strapi::errors formats them.

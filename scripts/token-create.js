@@ -32,6 +32,14 @@ const options = readOptions(process.argv.slice(2));
 withStrapi(async (app, distDir) => {
   const { createReadOnlyToken } = require(path.join(distDir, 'src', 'permissions', 'tokens'));
   const token = await createReadOnlyToken(app, options);
+  // The audit log keeps the tokens made here too (the panel's are recorded by global::audit).
+  const { appendAudit } = require(path.join(distDir, 'src', 'audit'));
+  await appendAudit(app, {
+    action: 'api-token.create',
+    actor: { kind: 'script' },
+    object: { type: 'admin::api-token', id: token.id ?? null, name: token.name },
+    summary: `read-only, ${options.days} days (npm run token:create)`,
+  });
   console.log(`Read-only API token for "${token.name}", valid until ${token.expiresAt}.`);
   console.log('It is shown this once; give it to the partner over a secure channel:');
   console.log(token.accessKey);

@@ -11,6 +11,8 @@ import { registerChangesQuery } from './graphql/changes';
 import { registerSearchQuery } from './graphql/search';
 import { registerEnumSpelling } from './graphql/enums';
 import { registerGraphqlIde } from './graphql/ide';
+import { bootstrapAudit, stopAudit } from './audit';
+import { registerAuditRoutes } from './audit/routes';
 import { bootstrapHistory, stopHistory } from './history';
 import { registerHistoryRoutes } from './history/routes';
 import { registerHiddenFields } from './graphql/hidden-fields';
@@ -25,6 +27,7 @@ import { publicationRules } from './permissions/publication';
 import { adminWriteRules } from './security/admin-writes';
 import { assertAccountTimingEven, evenAdminAuthWork, settleAfterAnswers } from './security/account-timing';
 import { assertDataTransfersWatched, watchDataTransfers } from './security/data-transfer';
+import { auditDataTransfers } from './audit/recorders';
 import { relationWriteRules } from './security/relation-writes';
 import { publishedOnlyForReaders } from './security/published-only';
 import { assertReadOnlyTokensLimited, limitReadOnlyTokens } from './security/read-only-tokens';
@@ -56,6 +59,10 @@ export default {
     registerChanges(strapi);
     // The history's staff API: /admin/history/... (versions, one version, restore).
     registerHistoryRoutes(strapi);
+    // The audit log's staff API (/admin/audit-logs, super administrators) and the data transfers
+    // it records (its other recorders: global::audit and the change feed's middleware).
+    registerAuditRoutes(strapi);
+    auditDataTransfers(strapi);
     // The search index is rewritten by every write, in its transaction (src/search).
     registerSearch(strapi);
     // Partner webhooks: subscription rules (a forbidden URL is a 400) and the secret's admin route.
@@ -92,6 +99,7 @@ export default {
     await ensureIndexes(strapi);
     await bootstrapChanges(strapi); // change feed table, pruning at boot and daily
     await bootstrapHistory(strapi); // history table, pruning at boot and daily
+    await bootstrapAudit(strapi); // audit log tables, pruning at boot and daily
     await bootstrapSearch(strapi); // search index table and extensions, rebuilt at every boot
     await ensureLocales(strapi);
     await applyContentApiPermissions(strapi);
@@ -112,6 +120,7 @@ export default {
     await stopWebhooks(strapi);
     stopChanges(strapi);
     stopHistory(strapi);
+    stopAudit(strapi);
     await cacheOf(strapi).close();
   },
 };

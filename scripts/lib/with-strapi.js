@@ -1,4 +1,5 @@
-// Runs `work(strapi, distDir)` on the compiled app, booted without serving, then exits.
+// Runs `work(strapi, distDir)` on the compiled app, booted without serving, then exits (with the
+// exit code `work` returns, 0 when it returns none).
 // Shared by the command-line scripts (seed, token:create) so they boot and shut down alike: each
 // names its database first (./database-url.js), and compiles dist/ only when it is out of date
 // (./compiled-dist.js).
@@ -21,14 +22,14 @@ function withStrapi(work) {
     process.env.WEBHOOK_WORKERS = 'false';
     const app = await createStrapi({ appDir, distDir }).load();
     try {
-      await work(app, distDir);
+      return await work(app, distDir);
     } finally {
       await require(path.join(distDir, 'src', 'utils', 'settle')).settle(app);
       await app.destroy();
     }
   };
   run().then(
-    () => process.exit(0),
+    (code) => process.exit(typeof code === 'number' ? code : 0),
     (error) => {
       console.error(error);
       process.exit(1);

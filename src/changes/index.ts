@@ -27,6 +27,7 @@ import path from 'node:path';
 import type { Core, Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { cacheOf } from '../cache';
+import { auditContentWrite, contentAuditAction, documentName } from '../audit/recorders';
 import { historyEnabled, recordVersions, valuesBeforeDelete } from '../history';
 import {
   changedLinks,
@@ -323,6 +324,13 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
         history && context.action === 'delete'
           ? await valuesBeforeDelete(strapi, context.uid, params.documentId)
           : undefined;
+      // The audit log names what a publish, unpublish, delete or restore was about.
+      const audited = contentAuditAction(strapi, context.action);
+      const locale = (context.params as { locale?: string }).locale;
+      const nameBefore =
+        audited === 'entry.delete'
+          ? await documentName(strapi, knex, context.uid, params.documentId, locale)
+          : null;
       const result = await next();
       const resultId = (result as { documentId?: string } | null | undefined)?.documentId ?? undefined;
       const documentId = clone ? resultId : (params.documentId ?? resultId);
@@ -339,7 +347,6 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
       const linked = await linkedEvents(strapi, knex, { uid: context.uid, documentId }, changed);
       // Every version the write made, in its transaction, with the links read for the feed.
       if (history) {
-        const locale = (context.params as { locale?: string }).locale;
         await recordVersions(strapi, knex, {
           uid: context.uid,
           action: context.action,
@@ -347,6 +354,16 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
           locale,
           deleted,
           changed,
+        });
+      }
+      if (audited) {
+        const name = nameBefore ?? (await documentName(strapi, knex, context.uid, documentId, locale));
+        await auditContentWrite(strapi, knex, {
+          action: audited,
+          uid: context.uid,
+          documentId,
+          locale,
+          name,
         });
       }
       const changes = diffSnapshots(before, after);
