@@ -9,6 +9,7 @@ import { FIELD_TEXTS, TYPE_NAMES } from '../admin-views/texts';
 import { VOCABULARIES } from '../vocabulary/labels';
 import logo from './extensions/logo.svg';
 import mark from './extensions/logo-mark.svg';
+import { HistoryPanel } from './extensions/history-panel';
 import { labelEnumerationColumns, loadVocabularyLabels } from './extensions/vocabulary-labels';
 import { WebhookSecret } from './extensions/webhook-secret';
 
@@ -197,7 +198,10 @@ export default {
         zone: string,
         component: { name: string; Component: () => unknown },
       ): void;
+      apis: { addEditViewSidePanel(panels: unknown[]): void };
     };
+    // « Historique »: the versions of the entry in the locale shown, and their restore (src/history).
+    contentManager.apis.addEditViewSidePanel([HistoryPanel]);
     contentManager.injectComponent('editView', 'right-links', {
       name: 'webhook-secret',
       Component: WebhookSecret,

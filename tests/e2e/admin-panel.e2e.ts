@@ -6,7 +6,8 @@
  * the draft in the preview while the public API still shows the published text; publishes, and the
  * entry's public page shows it; adds and publishes the German translation. A Translator whose
  * admin language is German finds the panel in German, the French version read-only and the German
- * one editable. Screenshots of each step go to test-results/e2e/.
+ * one editable, and restores an older German title from the history panel (« Verlauf » in German).
+ * Screenshots of each step go to test-results/e2e/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FIELD_TEXTS } from '../../src/admin-views/texts';
@@ -24,6 +25,7 @@ const TRANSLATOR = { email: 'tom@example.test', password: 'Translator-Passw0rd-e
 const PROJECT = {
   title: 'Maison des jeunes Test E2E',
   germanTitle: 'Jugendhaus Test E2E',
+  germanBadTitle: 'Jugendhaus Test E2E (versehentlich überschrieben)',
   slug: 'maison-des-jeunes-test-e2e',
   kind: 'youth-house',
   kindLabel: 'Maison des jeunes',
@@ -67,8 +69,13 @@ async function pickRelation(page: Page, field: string, text: string) {
   await page.getByRole('option', { name: text, exact: true }).first().click();
 }
 
+/** Waits for the panel's notification saying `text` (a status word elsewhere on the page is not one). */
 async function notification(page: Page, text: string) {
-  await page.getByText(text, { exact: true }).first().waitFor({ timeout: 20_000 });
+  await page
+    .locator('[role=alert], [role=status]')
+    .getByText(text, { exact: true })
+    .first()
+    .waitFor({ timeout: 20_000 });
 }
 
 async function restProject(locale: string) {
@@ -202,7 +209,12 @@ describe('communications staff in the admin panel, in French', () => {
   });
 
   it('publishes the draft: the public page shows it', async () => {
-    await page.locator('textarea[name=summary]').waitFor();
+    // As a person would: the draft shown before Publier is clicked (the form sends what it shows).
+    await page.waitForFunction(
+      (summary) =>
+        (document.querySelector('textarea[name=summary]') as HTMLTextAreaElement | null)?.value === summary,
+      PROJECT.draftSummary,
+    );
     await page.getByRole('button', { name: 'Publier' }).click();
     await notification(page, 'Publié');
     const [published] = await restProject('fr');
@@ -284,5 +296,37 @@ describe('a Translator whose admin language is German', () => {
     expect(await title.inputValue()).toBe(PROJECT.germanTitle);
     expect(await title.isEditable()).toBe(true);
     await screenshot(page, '12-translator-german-editable');
+  });
+
+  it('restores an older German text from « Verlauf » (the history panel): a new draft, not published', async () => {
+    const title = page.locator('input[name=title]');
+    const versions = page.getByRole('button', { name: /^Version vom / });
+    await versions.first().waitFor();
+    const before = await versions.count();
+    // A bad save: the title replaced.
+    await title.fill(PROJECT.germanBadTitle);
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.waitForFunction(
+      (count) => document.querySelectorAll('button[aria-label^="Version vom "]').length > count,
+      before,
+    );
+    await screenshot(page, '13-translator-history-panel');
+    // The version before the bad save, beside the latest: the title differs.
+    await versions.nth(1).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('tr[data-field=title][data-differs=true]').waitFor();
+    await dialog.getByText(TEXTS.title.de, { exact: true }).waitFor();
+    expect(await dialog.locator('tr[data-field=title] td').nth(1).innerText()).toBe(PROJECT.germanTitle);
+    expect(await dialog.locator('tr[data-field=title] td').nth(2).innerText()).toBe(PROJECT.germanBadTitle);
+    await page.waitForTimeout(500); // the dialog's fade-in, for the screenshot only
+    await screenshot(page, '14-translator-history-version');
+    await dialog.getByRole('button', { name: 'Wiederherstellen' }).click();
+    await notification(page, 'Version wiederhergestellt: Sie ist jetzt der Entwurf (nicht veröffentlicht).');
+    await title.waitFor();
+    expect(await title.inputValue()).toBe(PROJECT.germanTitle);
+    await screenshot(page, '15-translator-history-restored');
+    // What the public reads did not move: the German version published before.
+    const [published] = await restProject('de');
+    expect(published.title).toBe(PROJECT.germanTitle);
   });
 });
