@@ -93,10 +93,7 @@ describe('every security-relevant action is recorded once, with who, where from 
       {
         label: 'a failed admin login',
         run: () =>
-          call(
-            http().post('/admin/login').send({ email: visitor.email, password: 'wrong-Passw0rd' }),
-            400,
-          ),
+          call(http().post('/admin/login').send({ email: visitor.email, password: 'wrong-Passw0rd' }), 400),
         action: 'admin.login.failure',
         object: { type: 'admin::user', name: visitor.email },
         actor: 'anonymous',

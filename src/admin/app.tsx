@@ -182,9 +182,18 @@ export default {
     tutorials: false,
     notifications: { releases: false },
   },
-  register() {
+  register(app: StrapiApp) {
     browserDefaults();
     brandTitles();
+    // « Journal d'audit » in Settings > Global (src/audit): shown to who may read admin users, read
+    // by super administrators only (the server answers 403 to anyone else).
+    app.addSettingsLink('global', {
+      id: 'audit-log',
+      to: 'audit-log',
+      intlLabel: { id: 'inter-actions.audit-log.title', defaultMessage: 'Journal d’audit' },
+      permissions: [{ action: 'admin::users.read', subject: null }],
+      Component: () => import('./extensions/audit-log-page'),
+    });
   },
   bootstrap(app: StrapiApp) {
     // Kinds and themes by their labels in list views (the API keeps the keys).

@@ -315,7 +315,7 @@ describe('a Translator whose admin language is German', () => {
     await versions.nth(1).click();
     const dialog = page.getByRole('dialog');
     await dialog.locator('tr[data-field=title][data-differs=true]').waitFor();
-    await dialog.getByText(TEXTS.title.de, { exact: true }).waitFor();
+    await dialog.getByText(String(TEXTS.title.de), { exact: true }).waitFor();
     expect(await dialog.locator('tr[data-field=title] td').nth(1).innerText()).toBe(PROJECT.germanTitle);
     expect(await dialog.locator('tr[data-field=title] td').nth(2).innerText()).toBe(PROJECT.germanBadTitle);
     await page.waitForTimeout(500); // the dialog's fade-in, for the screenshot only
@@ -328,5 +328,42 @@ describe('a Translator whose admin language is German', () => {
     // What the public reads did not move: the German version published before.
     const [published] = await restProject('de');
     expect(published.title).toBe(PROJECT.germanTitle);
+  });
+});
+
+describe('the super administrator reads the audit log', () => {
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    ({ context, page } = await newPage());
+    await login(page, ADMIN.email, ADMIN.password);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('opens « Journal d’audit » from the settings: who published, who restored, filtered by user', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Paramètres' }).first().click();
+    await page.getByRole('link', { name: 'Journal d’audit' }).click();
+    await page.getByRole('heading', { name: 'Journal d’audit' }).waitFor();
+    const rows = page.locator('tr[data-action]');
+    await rows.first().waitFor();
+    // The Communication user's publications and the Translator's restore, above: each recorded.
+    await page.locator('tr[data-action="entry.publish"]', { hasText: COMMUNICATION.email }).first().waitFor();
+    await page.locator('tr[data-action="entry.restore"]', { hasText: TRANSLATOR.email }).first().waitFor();
+    await screenshot(page, '16-audit-log');
+
+    await page.getByLabel('Utilisateur').fill(TRANSLATOR.email);
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForFunction(
+      (email) =>
+        [...document.querySelectorAll('tr[data-action]')].every((row) => row.textContent?.includes(email)),
+      TRANSLATOR.email,
+    );
+    const actions = await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-action')));
+    expect(actions).toEqual(expect.arrayContaining(['entry.restore', 'admin.login']));
+    await screenshot(page, '17-audit-log-filtered');
   });
 });
