@@ -10,6 +10,7 @@
  * running app, so a new content type, field or relation is covered without editing this file.
  */
 import { randomBytes } from 'node:crypto';
+import { HISTORY_UIDS } from '../src/history';
 import { VOCABULARY_UIDS } from '../src/permissions/table';
 import { seedTerms } from '../src/vocabulary/terms';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
@@ -1754,4 +1755,133 @@ describe('the vocabulary terms: labels only', () => {
       expect(await runCases('vocabulary, admin', vocabularyAdminCases(role))).toBe('');
     },
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// D. The editorial workflow's staff routes (issue 25): history and the audit log. Last in the file:
+// the allowed restores write to the shared fixtures (a restore is a save).
+
+interface Listed {
+  id: number;
+}
+
+/**
+ * Every role reads the history of every document and locale it reads (all of them); restores only
+ * where it may update (refused: 403, and nothing written, not even a version); the coordinator
+ * restores its own entries. API callers never reach the history.
+ */
+function historyCases(role: string): Case[] {
+  const rule = ADMIN[role];
+  const session = () => admins[role];
+  const cases: Case[] = [];
+  const history = (type: ContentTypeInfo, documentId: string) => `/admin/history/${type.uid}/${documentId}`;
+  const restoreOldest = async (type: ContentTypeInfo, doc: Doc, locale: string) => {
+    const listed = await call(
+      'get',
+      `${history(type, doc.documentId)}?locale=${locale}&pageSize=100`,
+      session().headers,
+    );
+    if (listed.status !== 200)
+      return { problem: `GET history: expected 200, got ${listed.status} ${short(listed.text)}` };
+    const versions = listed.body.data as Listed[];
+    if (versions.length === 0) return { problem: `no version of ${locale} listed` };
+    const answer = await call(
+      'post',
+      `${history(type, doc.documentId)}/${versions[versions.length - 1].id}/restore?locale=${locale}`,
+      session().headers,
+    );
+    const after = await call(
+      'get',
+      `${history(type, doc.documentId)}?locale=${locale}&pageSize=100`,
+      session().headers,
+    );
+    return { answer, before: versions.length, after: (after.body.data as Listed[]).length };
+  };
+  for (const type of schema.types.filter((candidate) =>
+    (HISTORY_UIDS as readonly string[]).includes(candidate.uid),
+  )) {
+    const serial = type.kind === 'singleType';
+    for (const state of statesOf(type)) {
+      for (const locale of schema.locales) {
+        const allowed = allows(rule, rule.update, type, locale, false);
+        cases.push({
+          name: `${role} × ${type.singularName} (${state}): read the history of ${locale}, restore ${allowed ? 'allowed' : 'refused'}`,
+          serial,
+          run: async () => {
+            const doc = serial
+              ? await makeDoc(type, state)
+              : ((fixtures.get(type.uid) ?? []).find((candidate) => candidate.state === state) as Doc);
+            if (!doc.locales.includes(locale)) return undefined;
+            const rowsBefore = JSON.stringify(await rowsOf(type, { documentId: doc.documentId }));
+            const result = await restoreOldest(type, doc, locale);
+            if ('problem' in result) return result.problem;
+            const { answer, before, after } = result;
+            if (allowed) {
+              if (answer.status !== 200)
+                return `restore: expected 200, got ${answer.status} ${short(answer.text)}`;
+              return after === before + 1 ? undefined : `restore: ${after - before} versions added, not 1`;
+            }
+            if (answer.status !== 403)
+              return `restore: expected 403, got ${answer.status} ${short(answer.text)}`;
+            const rowsAfter = JSON.stringify(await rowsOf(type, { documentId: doc.documentId }));
+            if (rowsAfter !== rowsBefore) return changedMessage(rowsBefore, rowsAfter);
+            return after === before ? undefined : `refused, yet ${after - before} versions were added`;
+          },
+        });
+      }
+    }
+    // Its own entries: where the role may update its own (the coordinator), restored.
+    if (rule.update === 'own' && adminTypes(rule, type) && type.kind === 'collectionType') {
+      cases.push({
+        name: `${role} × ${type.singularName}: restore a version of its own entry`,
+        run: async () => {
+          const doc = await ownDoc(session(), rule, type, false);
+          const result = await restoreOldest(type, doc, defaultLocale);
+          if ('problem' in result) return result.problem;
+          if (result.answer.status !== 200)
+            return `expected 200, got ${result.answer.status} ${short(result.answer.text)}`;
+          return undefined;
+        },
+      });
+    }
+  }
+  return cases;
+}
+
+describe('the editorial workflow: history and audit log', () => {
+  it.each(Object.keys(ADMIN))('%s: reads every history, restores where it may update', async (role) => {
+    expect(await runCases('history', historyCases(role))).toBe('');
+  });
+
+  it('the audit log: super administrators only; API callers and every other role refused', async () => {
+    const cases: Case[] = [
+      ...Object.keys(ADMIN).map((role) => ({
+        name: `${role}: GET /admin/audit-logs`,
+        run: async () => {
+          const answer = await call('get', '/admin/audit-logs', admins[role].headers);
+          return answer.status === 403 ? undefined : `expected 403, got ${answer.status}`;
+        },
+      })),
+      {
+        name: 'super admin: GET /admin/audit-logs',
+        run: async () => {
+          const answer = await call('get', '/admin/audit-logs', superAdmin.headers);
+          return answer.status === 200 ? undefined : `expected 200, got ${answer.status}`;
+        },
+      },
+      ...Object.keys(contentCallers).flatMap((caller) =>
+        [
+          '/admin/audit-logs',
+          `/admin/history/api::project.project/${seeded.get('api::project.project')?.[0]}`,
+        ].map((path) => ({
+          name: `${caller}: GET ${path}`,
+          run: async () => {
+            const answer = await call('get', path, contentCallers[caller]);
+            return answer.status === 401 ? undefined : `expected 401, got ${answer.status}`;
+          },
+        })),
+      ),
+    ];
+    expect(await runCases('audit log', cases)).toBe('');
+  });
 });
