@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench`: the read path against the physical limit, in one run on this machine.
+// `npm run bench`: the read path against the physical limit, in one run on this machine, and what
+// the history costs a save (S10 with it, S10off without).
 //
 // Makes a database of its own with bench/dataset.js, starts the app in production mode (`strapi
 // start`, without and with the response cache, and with FAST_PATH=off) and bench/baseline.js beside it, checks that both
@@ -234,6 +235,8 @@ async function drive(base, scenario, duration) {
     method: scenario.method ?? 'GET',
     headers: { ...VIA_PROXY, 'content-type': 'application/json', ...scenario.headers },
     body: scenario.body,
+    // A scenario that writes makes each request anew (S10: another value each time).
+    ...(scenario.setupRequest ? { requests: [{ setupRequest: scenario.setupRequest }] } : {}),
     connections: CONNECTIONS,
     duration,
     // The whole-listing downloads grow with the data: at 20,000 projects ten of them at once take
@@ -280,6 +283,36 @@ async function writeLoad(base, editor, documentIds) {
       clearInterval(timer);
       await new Promise((resolve) => setTimeout(resolve, 500));
       return counts;
+    },
+  };
+}
+
+/**
+ * S10: draft saves through the editor role, each a new summary of one of `documentIds`, so that
+ * every save keeps a version (src/history): the write path's cost with the history on or off.
+ */
+async function saveScenario(base, editor, documentIds) {
+  const login = await fetch(`${base}/api/auth/local`, {
+    method: 'POST',
+    headers: { ...VIA_PROXY, 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: editor.email, password: editor.password }),
+  });
+  if (!login.ok) throw new Error(`editor login answered ${login.status}`);
+  const { jwt } = await login.json();
+  let sent = 0;
+  return {
+    id: 'S10',
+    path: `/api/projects/${documentIds[0]}?locale=fr`,
+    method: 'PUT',
+    headers: { authorization: `Bearer ${jwt}` },
+    body: JSON.stringify({ data: { summary: 'Sauvegarde' } }),
+    setupRequest: (request) => {
+      sent += 1;
+      return {
+        ...request,
+        path: `/api/projects/${documentIds[sent % documentIds.length]}?locale=fr`,
+        body: JSON.stringify({ data: { summary: `Sauvegarde ${sent}` } }),
+      };
     },
   };
 }
@@ -407,7 +440,26 @@ async function main() {
       timeout: 30,
     });
     const uncachedWrites = await underWrites('S6', 'S1', uncached.base);
-    await finish(uncached, ['S1', 'S2', 'S3', 'S4', 'S8', 'S9', 'S6']);
+    // Saves with the history on (issue 25: at most 1.3 × a save without, S10off below).
+    await measure(
+      'S10',
+      'a draft save (editor, REST PUT), history on',
+      uncached.base,
+      await saveScenario(uncached.base, facts.editor, list),
+    );
+    await finish(uncached, ['S1', 'S2', 'S3', 'S4', 'S8', 'S9', 'S6', 'S10']);
+
+    const noHistory = await startStrapi('strapi (HISTORY=false)', {
+      RESPONSE_CACHE: 'false',
+      HISTORY: 'false',
+    });
+    await measure(
+      'S10off',
+      'S10 with HISTORY=false',
+      noHistory.base,
+      await saveScenario(noHistory.base, facts.editor, list),
+    );
+    await finish(noHistory, ['S10off']);
 
     // What the fast path (src/fast-path) buys: S1 and S3 with every patch off.
     const plain = await startStrapi('strapi (FAST_PATH=off)', { RESPONSE_CACHE: 'false', FAST_PATH: 'off' });
@@ -541,6 +593,8 @@ function report(rows, facts, writes, memories) {
     `Fast path: S1 ${byId.S1.rps.toFixed(0)} req/s on, ${byId.S1off.rps.toFixed(0)} off ` +
       `(${(byId.S1.rps / byId.S1off.rps).toFixed(2)} ×); S3 ${byId.S3.rps.toFixed(0)} on, ${byId.S3off.rps.toFixed(0)} off ` +
       `(${(byId.S3.rps / byId.S3off.rps).toFixed(2)} ×).`,
+    `History: a save S10 p50 ${(byId.S10.p50 / byId.S10off.p50).toFixed(2)} × a save without it (S10off), ` +
+      `${(byId.S10off.rps / byId.S10.rps).toFixed(2)} × its time per save by throughput (target ≤ 1.3).`,
     `Writes during S6: ${writes.uncachedWrites.ok} accepted, ${writes.uncachedWrites.failed} failed; ` +
       `during S6c: ${writes.cachedWrites.ok} accepted, ${writes.cachedWrites.failed} failed.`,
     ...scaleLine(facts.projects, Number(ratio(byId.S1))),
