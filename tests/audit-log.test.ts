@@ -161,6 +161,16 @@ describe('every security-relevant action is recorded once, with who, where from 
         object: { type: 'admin::user' },
       },
       {
+        label: 'an admin user changed through another spelling of the path (/admin/Users/<id>/)',
+        run: () =>
+          call(
+            http().put(`/admin/Users/${state.userId}/`).set(superAdmin.headers).send({ firstname: 'Autre' }),
+            200,
+          ),
+        action: 'admin.user.update',
+        object: { type: 'admin::user' },
+      },
+      {
         label: 'an admin user deleted',
         run: () => call(http().delete(`/admin/users/${state.userId}`).set(superAdmin.headers), 200),
         action: 'admin.user.delete',
@@ -464,11 +474,11 @@ describe('the hash chain', () => {
     await knex('audit_log').where('id', second.id).update({ summary: second.summary });
     expect(await verifyAudit(app.strapi)).toMatchObject({ ok: true });
 
-    // Deleted: a gap before the next entry.
+    // Deleted: the next entry's link to the one before it is broken.
     await knex('audit_log').where('id', second.id).delete();
     expect((await verifyAudit(app.strapi)).broken).toEqual({
       id: String(third.id),
-      reason: `entries ${second.id} to ${second.id} are missing`,
+      reason: 'its link to the previous entry is broken (an entry before it was deleted, or it was inserted)',
     });
     await knex.raw(
       'INSERT INTO audit_log (id, at, action, actor, ip, object, summary, prev_hash, hash) OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -496,7 +506,7 @@ describe('the hash chain', () => {
     expect(await verifyAudit(app.strapi)).toMatchObject({ ok: true });
   });
 
-  it('pruning keeps the rest verifiable from its anchor, and the newest entry always', async () => {
+  it('pruning is an entry of the chain, and keeps the rest verifiable from its sealed anchor', async () => {
     const knex = app.strapi.db.connection;
     const ids = (await knex('audit_log').select('id').orderBy('id')).map((row: { id: string }) =>
       Number(row.id),
@@ -510,9 +520,24 @@ describe('the hash chain', () => {
     const pruned = await pruneAudit(app.strapi, 365);
     expect(pruned).toBe(old.length);
     const left = await knex('audit_log').count({ n: '*' }).first();
-    expect(Number(left?.n)).toBe(ids.length - old.length);
+    expect(Number(left?.n)).toBe(ids.length - old.length + 1);
+    const [last] = await knex('audit_log').orderBy('id', 'desc').limit(1);
+    expect(last).toMatchObject({ action: 'audit.prune' });
+    expect(last.summary).toBe(
+      `${old.length} entries older than 365 days deleted, up to entry ${old[old.length - 1]}`,
+    );
     // The first entry left is chained to the last one pruned: whole from the anchor on.
-    expect(await verifyAudit(app.strapi)).toMatchObject({ ok: true, checked: ids.length - old.length });
+    expect(await verifyAudit(app.strapi)).toMatchObject({ ok: true, checked: ids.length - old.length + 1 });
+    // The anchor moved by someone with the database alone (to hide the deletion of more entries).
+    const anchor = await knex('audit_log_anchor').where('id', 1).first();
+    const [next] = await knex('audit_log').orderBy('id').limit(1);
+    await knex('audit_log_anchor').where('id', 1).update({ through_id: next.id, hash: next.hash });
+    expect((await verifyAudit(app.strapi)).broken).toEqual({
+      id: String(next.id),
+      reason: 'the pruning anchor was edited',
+    });
+    await knex('audit_log_anchor').where('id', 1).update(anchor);
+    expect(await verifyAudit(app.strapi)).toMatchObject({ ok: true });
   });
 });
 
@@ -526,6 +551,22 @@ describe('the staff API', () => {
     for (const headers of [callers.headers.token, callers.headers.editor, callers.headers.anonymous]) {
       expect((await app.http().get('/admin/audit-logs').set(headers)).status).toBe(401);
     }
+    // An admin token made by a super administrator carries its owner, roles included: refused.
+    const token = await app
+      .http()
+      .post('/admin/admin-tokens')
+      .set(superAdmin.headers)
+      .send({ name: 'audit admin token', description: 'no rights', lifespan: null, adminPermissions: [] });
+    expect(token.status).toBe(201);
+    const answer = await app
+      .http()
+      .get('/admin/audit-logs')
+      .set({ Authorization: `Bearer ${token.body.data.accessKey}` });
+    expect(answer.status).toBe(403);
+    // Its creation is in the log, its key is not.
+    const [created] = await entries({ action: 'admin-token.create' });
+    expect(created.object).toMatchObject({ type: 'admin::admin-token', name: 'audit admin token' });
+    expect(JSON.stringify(await entries())).not.toContain(token.body.data.accessKey);
   });
 
   it('filters by action, user and dates; exports CSV; a bad filter is a 400', async () => {

@@ -1790,12 +1790,13 @@ function historyCases(role: string): Case[] {
       `${history(type, doc.documentId)}/${versions[versions.length - 1].id}/restore?locale=${locale}`,
       session().headers,
     );
+    // The newest version's id: a restore adds one (the single type has more than a page of them).
     const after = await call(
       'get',
-      `${history(type, doc.documentId)}?locale=${locale}&pageSize=100`,
+      `${history(type, doc.documentId)}?locale=${locale}&pageSize=1`,
       session().headers,
     );
-    return { answer, before: versions.length, after: (after.body.data as Listed[]).length };
+    return { answer, added: ((after.body.data as Listed[])[0]?.id ?? 0) !== versions[0].id };
   };
   for (const type of schema.types.filter((candidate) =>
     (HISTORY_UIDS as readonly string[]).includes(candidate.uid),
@@ -1815,17 +1816,17 @@ function historyCases(role: string): Case[] {
             const rowsBefore = JSON.stringify(await rowsOf(type, { documentId: doc.documentId }));
             const result = await restoreOldest(type, doc, locale);
             if ('problem' in result) return result.problem;
-            const { answer, before, after } = result;
+            const { answer, added } = result;
             if (allowed) {
               if (answer.status !== 200)
                 return `restore: expected 200, got ${answer.status} ${short(answer.text)}`;
-              return after === before + 1 ? undefined : `restore: ${after - before} versions added, not 1`;
+              return added ? undefined : 'restore: no version added';
             }
             if (answer.status !== 403)
               return `restore: expected 403, got ${answer.status} ${short(answer.text)}`;
             const rowsAfter = JSON.stringify(await rowsOf(type, { documentId: doc.documentId }));
             if (rowsAfter !== rowsBefore) return changedMessage(rowsBefore, rowsAfter);
-            return after === before ? undefined : `refused, yet ${after - before} versions were added`;
+            return added ? 'refused, yet a version was added' : undefined;
           },
         });
       }

@@ -4,8 +4,8 @@
  * The audit log (src/audit, issue 25 section 4):
  * - audit_log: one row per security-relevant action, append-only, each row's hash chained to the
  *   previous row's;
- * - audit_log_anchor: one row, the last pruned entry (its id and hash), from which the chain of
- *   what is left is verified.
+ * - audit_log_anchor: one row, the last pruned entry (its id and hash, and their HMAC under the
+ *   log's key), from which the chain of what is left is verified.
  *
  * Strapi runs this file once, before its schema sync; src/audit/index.ts calls `up` again at
  * bootstrap. `IF NOT EXISTS` makes both idempotent, and Strapi's schema sync leaves tables it did
@@ -33,7 +33,8 @@ async function up(knex) {
   await knex.raw(`CREATE TABLE IF NOT EXISTS audit_log_anchor (
     id integer PRIMARY KEY CHECK (id = 1),
     through_id ${sqlite ? 'integer' : 'bigint'} NOT NULL,
-    hash text NOT NULL
+    hash text NOT NULL,
+    mac text NOT NULL
   )`);
 }
 

@@ -10,9 +10,11 @@
  * transaction-scoped advisory lock, so that two instances never fork the chain; an entry about a
  * content write is appended in the write's own transaction (no write without its entry).
  *
- * Pruning (AUDIT_LOG_RETENTION_DAYS, 365) deletes the oldest entries and keeps, in
- * audit_log_anchor, the id and hash of the last one deleted: the chain of what is left is verified
- * from it (`npm run audit:verify`).
+ * Pruning (AUDIT_LOG_RETENTION_DAYS, 365) deletes the oldest entries, records that it did as an
+ * entry of the chain, and keeps in audit_log_anchor the id and hash of the last one deleted, sealed
+ * with the key: the chain of what is left is verified from it (`npm run audit:verify`). What the
+ * chain alone cannot show is the deletion of its newest entries: compare the last id with what
+ * monitoring saw (docs/operators.md).
  *
  * Never recorded: a password, token, secret or reset code (the recorders pick named fields only).
  */
@@ -31,7 +33,7 @@ export const GENESIS = '0'.repeat(64);
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface Actor {
-  kind: 'admin' | 'user' | 'api-token' | 'script' | 'anonymous';
+  kind: 'admin' | 'admin-token' | 'user' | 'api-token' | 'script' | 'anonymous';
   id?: number | string | null;
   email?: string | null;
   name?: string | null;
@@ -207,31 +209,42 @@ export interface Verification {
   broken?: { id: string; reason: string };
 }
 
-/** Checks the chain from the anchor (or the first entry) to the last entry, in id order. */
+/** The HMAC that seals the anchor: who can write to the database alone cannot move it. */
+const anchorMac = (key: Buffer, throughId: string, hash: string) =>
+  createHmac('sha256', key).update(`audit-log-anchor|${throughId}|${hash}`).digest('hex');
+
+/**
+ * Checks the chain from the anchor (or the first entry) to the last entry, in id order: each entry
+ * links to the one before it, and its hash is its content's. Ids may have gaps (an entry written
+ * in a transaction that rolled back used its id up): a deleted entry shows as a broken link.
+ */
 export async function verifyAudit(strapi: Core.Strapi, batch = 1000): Promise<Verification> {
   const knex = strapi.db.connection;
   const key = keyOf(strapi);
   const anchor: Row | undefined = await knex(ANCHOR).where('id', 1).first();
+  if (anchor && anchorMac(key, String(anchor.through_id), String(anchor.hash)) !== anchor.mac)
+    return {
+      ok: false,
+      checked: 0,
+      broken: { id: String(anchor.through_id), reason: 'the pruning anchor was edited' },
+    };
   let prevHash = String(anchor?.hash ?? GENESIS);
-  let prevId = anchor ? BigInt(String(anchor.through_id)) : 0n;
+  let prevId = anchor ? String(anchor.through_id) : '0';
   let checked = 0;
   for (;;) {
-    const rows: Row[] = await knex(TABLE).where('id', '>', String(prevId)).orderBy('id', 'asc').limit(batch);
+    const rows: Row[] = await knex(TABLE).where('id', '>', prevId).orderBy('id', 'asc').limit(batch);
     if (rows.length === 0) return { ok: true, checked };
     for (const row of rows) {
       const entry = toEntry(row);
-      const id = BigInt(entry.id);
-      if (id !== prevId + 1n)
-        return {
-          ok: false,
-          checked,
-          broken: { id: entry.id, reason: `entries ${prevId + 1n} to ${id - 1n} are missing` },
-        };
       if (entry.prevHash !== prevHash)
         return {
           ok: false,
           checked,
-          broken: { id: entry.id, reason: 'its link to the previous entry is broken' },
+          broken: {
+            id: entry.id,
+            reason:
+              'its link to the previous entry is broken (an entry before it was deleted, or it was inserted)',
+          },
         };
       if (hashOf(key, prevHash, entry) !== entry.hash)
         return {
@@ -240,15 +253,16 @@ export async function verifyAudit(strapi: Core.Strapi, batch = 1000): Promise<Ve
           broken: { id: entry.id, reason: 'its content does not match its hash' },
         };
       prevHash = entry.hash;
-      prevId = id;
+      prevId = entry.id;
       checked += 1;
     }
   }
 }
 
 /**
- * Deletes the entries older than `days` days (every entry up to the newest such one), and anchors
- * the chain at the last one deleted. Returns how many.
+ * Deletes the entries older than `days` days and anchors the chain at the last one deleted (its id
+ * and hash, sealed with the key). The pruning itself is an entry of the chain, written first, so
+ * that the log says when and how far it was pruned. Returns how many entries were deleted.
  */
 export async function pruneAudit(strapi: Core.Strapi, days: number): Promise<number> {
   const cutoff = new Date(Date.now() - days * DAY_MS);
@@ -260,11 +274,23 @@ export async function pruneAudit(strapi: Core.Strapi, days: number): Promise<num
       .orderBy('id', 'desc')
       .first('id', 'hash');
     if (!newest) return 0;
-    // The newest entry stays, whatever its age: the next one is chained to it.
-    const last: Row | undefined = await knex(TABLE).orderBy('id', 'desc').first('id');
-    if (String(last?.id) === String(newest.id)) return 0;
-    const deleted = await knex(TABLE).where('id', '<=', String(newest.id)).delete();
-    const anchor = { through_id: String(newest.id), hash: String(newest.hash) };
+    const through = String(newest.id);
+    const count: Row | undefined = await knex(TABLE).where('id', '<=', through).count({ n: '*' }).first();
+    await appendAudit(
+      strapi,
+      {
+        action: 'audit.prune',
+        actor: { kind: 'script' },
+        summary: `${Number(count?.n ?? 0)} entries older than ${days} days deleted, up to entry ${through}`,
+      },
+      knex,
+    );
+    const deleted = await knex(TABLE).where('id', '<=', through).delete();
+    const anchor = {
+      through_id: through,
+      hash: String(newest.hash),
+      mac: anchorMac(keyOf(strapi), through, String(newest.hash)),
+    };
     if (await knex(ANCHOR).where('id', 1).first('id')) await knex(ANCHOR).where('id', 1).update(anchor);
     else await knex(ANCHOR).insert({ id: 1, ...anchor });
     return deleted;

@@ -43,7 +43,7 @@ export function actorOf(ctx: RequestLike | undefined): { actor: Actor; ip: strin
   if (!state) return { actor: { kind: 'script' }, ip };
   const user = state.user;
   const strategy = state.auth?.strategy?.name;
-  if ((state.route?.info?.type === 'admin' || strategy === 'admin') && user)
+  if (strategy !== 'admin-token' && (state.route?.info?.type === 'admin' || strategy === 'admin') && user)
     return {
       actor: {
         kind: 'admin',
@@ -53,7 +53,17 @@ export function actorOf(ctx: RequestLike | undefined): { actor: Actor; ip: strin
       },
       ip,
     };
-  if (strategy === 'api-token')
+  if (strategy === 'admin-token')
+    return {
+      actor: {
+        kind: 'admin-token',
+        id: state.auth?.credentials?.id ?? null,
+        name: state.auth?.credentials?.name ?? null,
+        email: user?.email ?? null,
+      },
+      ip,
+    };
+  if (strategy === 'api-token' || strategy === 'content-api-token')
     return {
       actor: {
         kind: 'api-token',
@@ -185,6 +195,20 @@ const CM_SUBSCRIPTIONS = `/content-manager/collection-types/${SUBSCRIPTION}`;
 /** Successful admin API requests the log records. Order matters: the first match wins. */
 const RULES: Rule[] = [
   { method: 'POST', path: /^\/admin\/logout$/, action: 'admin.logout' },
+  // An invited user's registration, and the first administrator's.
+  {
+    method: 'POST',
+    path: /^\/admin\/register$/,
+    action: 'admin.user.register',
+    object: (ctx) => answered(ctx, 'admin::user'),
+  },
+  {
+    method: 'POST',
+    path: /^\/admin\/register-admin$/,
+    action: 'admin.user.register',
+    object: (ctx) => answered(ctx, 'admin::user'),
+    summary: () => 'first administrator',
+  },
   {
     method: 'POST',
     path: /^\/admin\/forgot-password$/,
@@ -292,6 +316,55 @@ const RULES: Rule[] = [
     path: /^\/admin\/api-tokens\/(\d+)$/,
     action: 'api-token.revoke',
     object: (ctx, m) => answered(ctx, 'admin::api-token', m[1]),
+  },
+  {
+    method: 'POST',
+    path: /^\/admin\/admin-tokens$/,
+    action: 'admin-token.create',
+    object: (ctx) => answered(ctx, 'admin::admin-token'),
+    summary: (ctx) => fieldsSent(body(ctx)),
+  },
+  {
+    method: 'POST',
+    path: /^\/admin\/admin-tokens\/(\d+)\/regenerate$/,
+    action: 'admin-token.regenerate',
+    object: (_ctx, m) => ({ type: 'admin::admin-token', id: m[1] }),
+  },
+  {
+    method: 'PUT',
+    path: /^\/admin\/admin-tokens\/(\d+)$/,
+    action: 'admin-token.update',
+    object: (ctx, m) => answered(ctx, 'admin::admin-token', m[1]),
+    summary: (ctx) => fieldsSent(body(ctx)),
+  },
+  {
+    method: 'DELETE',
+    path: /^\/admin\/admin-tokens\/(\d+)$/,
+    action: 'admin-token.revoke',
+    object: (ctx, m) => answered(ctx, 'admin::admin-token', m[1]),
+  },
+  {
+    method: 'PUT',
+    path: /^\/admin\/transfer\/tokens\/(\d+)$/,
+    action: 'transfer-token.update',
+    object: (ctx, m) => answered(ctx, 'admin::transfer-token', m[1]),
+  },
+  {
+    method: 'POST',
+    path: /^\/admin\/webhooks\/batch-delete$/,
+    action: 'webhook.delete',
+    object: () => ({ type: 'strapi::webhook' }),
+    summary: ids,
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^${CM_SUBSCRIPTIONS}/actions/bulkdelete$`),
+    action: 'webhook-subscription.delete',
+    object: () => ({ type: SUBSCRIPTION }),
+    summary: (ctx) => {
+      const list = body(ctx)?.documentIds;
+      return Array.isArray(list) ? `documentIds: ${list.map(String).join(', ')}` : null;
+    },
   },
   {
     method: 'POST',
@@ -424,20 +497,32 @@ const RULES: Rule[] = [
   },
 ];
 
+/**
+ * The path as Strapi's router matches it: without letter case (path-to-regexp ignores it) and
+ * without trailing slashes, so that `/admin/Users/5/` is recorded as `/admin/users/5` is.
+ */
+const routed = (path: string) => path.toLowerCase().replace(/\/+$/, '') || '/';
+
 /** The log entry of an admin API request that has been answered, if it makes one. */
 export function requestAuditEntry(
   ctx: Context,
 ): { action: string; object: AuditObject | null; summary: string | null } | undefined {
   const method = ctx.method.toUpperCase();
-  if (method === 'POST' && ctx.path === '/admin/login') {
+  const path = routed(ctx.path);
+  if (method === 'POST' && path === '/admin/login') {
     if (ctx.status >= 200 && ctx.status < 300) return { action: 'admin.login', object: null, summary: null };
-    // A refused login (wrong password, unknown account, blocked, over the limit): the address
-    // that tried, and the account named.
-    if (ctx.status >= 400 && ctx.status < 500) {
+    // A refused login (wrong password, unknown account, blocked): the address that tried, and
+    // the account named. Not the 429s of the login limit (global::auth-rate-limit counts those):
+    // a flood of them would only fill the log.
+    if (ctx.status >= 400 && ctx.status < 500 && ctx.status !== 429) {
       const email = body(ctx)?.email;
       return {
         action: 'admin.login.failure',
-        object: { type: 'admin::user', name: typeof email === 'string' ? email.slice(0, 254) : null },
+        object: {
+          type: 'admin::user',
+          // Whole characters: half of a surrogate pair is not valid JSON for PostgreSQL.
+          name: typeof email === 'string' ? Array.from(email).slice(0, 254).join('') : null,
+        },
         summary: `HTTP ${ctx.status}`,
       };
     }
@@ -446,7 +531,7 @@ export function requestAuditEntry(
   if (ctx.status < 200 || ctx.status >= 300) return undefined;
   for (const rule of RULES) {
     if (rule.method !== method) continue;
-    const match = ctx.path.match(rule.path);
+    const match = path.match(rule.path);
     if (!match) continue;
     return {
       action: typeof rule.action === 'string' ? rule.action : rule.action(ctx),

@@ -2,7 +2,7 @@
  * The audit log's staff API (issue 25, section 4), super administrators only:
  * `GET /admin/audit-logs?action=&user=&from=&to=&page=&pageSize=` (newest first; `user` is an admin
  * user's id or e-mail, `from` and `to` ISO 8601 dates or times), and the same with `format=csv`
- * for the export (every matching entry, at most 100,000). Any other role: 403.
+ * for the export (every matching entry, at most 100,000). Any other role, and any admin token: 403.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -44,10 +44,20 @@ function single(query: Record<string, unknown>, name: string): string | undefine
   return value;
 }
 
-const isSuperAdmin = (ctx: Context) =>
-  ((ctx.state as { user?: { roles?: { code?: string }[] } }).user?.roles ?? []).some(
-    (role) => role.code === SUPER_ADMIN,
+/**
+ * A super administrator in a panel session. Not an admin token: Strapi 5.54's admin tokens carry
+ * their owner as `ctx.state.user`, roles included, whatever rights the token itself was given.
+ */
+const isSuperAdmin = (ctx: Context) => {
+  const state = ctx.state as {
+    user?: { roles?: { code?: string }[] };
+    auth?: { strategy?: { name?: string } };
+  };
+  return (
+    state.auth?.strategy?.name === 'admin' &&
+    (state.user?.roles ?? []).some((role) => role.code === SUPER_ADMIN)
   );
+};
 
 const row = (entry: AuditEntry) => ({
   id: Number(entry.id),

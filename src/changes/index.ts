@@ -357,6 +357,9 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
         });
       }
       if (audited) {
+        // The feed's lock before the audit log's, always in this order (a transaction that
+        // records events then audits a later write must not wait for one that did the reverse).
+        if (isPostgres(strapi)) await knex.raw('SELECT pg_advisory_xact_lock(?)', [ADVISORY_LOCK_KEY]);
         const name = nameBefore ?? (await documentName(strapi, knex, context.uid, documentId, locale));
         await auditContentWrite(strapi, knex, {
           action: audited,

@@ -38,7 +38,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export type VersionStatus = 'draft' | 'modified' | 'published' | 'deleted';
 export type VersionSource = 'admin' | 'content-api' | 'script';
 export interface Author {
-  kind: 'admin' | 'user' | 'api-token';
+  kind: 'admin' | 'admin-token' | 'user' | 'api-token';
   id: number;
   firstname?: string | null;
   lastname?: string | null;
@@ -74,6 +74,8 @@ const draftAndPublish = (strapi: Core.Strapi, uid: string) =>
   );
 
 const isPostgres = (strapi: Core.Strapi) => strapi.db.dialect.client === 'postgres';
+const isPostgresKnex = (knex: Knex) =>
+  ['pg', 'postgres', 'postgresql'].includes(String(knex.client.config.client));
 const fromJson = <T>(value: unknown): T =>
   typeof value === 'string' ? (JSON.parse(value) as T) : (value as T);
 
@@ -91,7 +93,18 @@ function writer(strapi: Core.Strapi): { source: VersionSource; author: Author | 
   const state = ctx?.state;
   if (!state) return { source: 'script', author: null };
   const action = state.historyAction;
-  if (state.route?.info?.type === 'admin' || state.auth?.strategy?.name === 'admin') {
+  const strategy = state.auth?.strategy?.name;
+  if (strategy === 'admin-token')
+    return {
+      source: 'admin',
+      action,
+      author: {
+        kind: 'admin-token',
+        id: state.auth?.credentials?.id ?? 0,
+        name: state.auth?.credentials?.name ?? null,
+      },
+    };
+  if (state.route?.info?.type === 'admin' || strategy === 'admin') {
     const user = state.user;
     return {
       source: 'admin',
@@ -101,8 +114,10 @@ function writer(strapi: Core.Strapi): { source: VersionSource; author: Author | 
         : null,
     };
   }
-  const strategy = state.auth?.strategy?.name;
-  if (strategy === 'api-token' && state.auth?.credentials?.id !== undefined)
+  if (
+    (strategy === 'api-token' || strategy === 'content-api-token') &&
+    state.auth?.credentials?.id !== undefined
+  )
     return {
       source: 'content-api',
       action,
@@ -188,13 +203,26 @@ async function newestVersions(
 ): Promise<Map<string, { status: string; data: Values }>> {
   const found = new Map<string, { status: string; data: Values }>();
   if (documentIds.length === 0) return found;
-  const ranked = knex(TABLE)
-    .select('document_id', 'locale', 'status', 'data')
-    .select(knex.raw('row_number() OVER (PARTITION BY document_id, locale ORDER BY id DESC) AS n'))
-    .where('uid', uid)
-    .whereIn('document_id', documentIds)
-    .as('ranked');
-  const rows: Row[] = await knex.select('*').from(ranked).where('n', 1);
+  // The newest row of each document and locale, read through the (uid, document_id, locale, id)
+  // index: PostgreSQL's DISTINCT ON, a window elsewhere.
+  const rows: Row[] = isPostgresKnex(knex)
+    ? await knex(TABLE)
+        .distinctOn('document_id', 'locale')
+        .select('document_id', 'locale', 'status', 'data')
+        .where('uid', uid)
+        .whereIn('document_id', documentIds)
+        .orderBy([{ column: 'document_id' }, { column: 'locale' }, { column: 'id', order: 'desc' }])
+    : await knex
+        .select('*')
+        .from(
+          knex(TABLE)
+            .select('document_id', 'locale', 'status', 'data')
+            .select(knex.raw('row_number() OVER (PARTITION BY document_id, locale ORDER BY id DESC) AS n'))
+            .where('uid', uid)
+            .whereIn('document_id', documentIds)
+            .as('ranked'),
+        )
+        .where('n', 1);
   for (const row of rows)
     found.set(`${String(row.document_id)}|${String(row.locale)}`, {
       status: String(row.status),

@@ -13,7 +13,9 @@
  * and relations are restored only when the caller may change every other locale of the document
  * (as a save may); otherwise the localized fields alone are restored and the others named in
  * `meta.notRestored`. Links to documents or files deleted since are skipped and named in
- * `meta.skipped`. API tokens and API users never reach these routes (admin authentication).
+ * `meta.skipped` (a single link, such as a project's site, then keeps the current one). API tokens
+ * and API users never reach these routes (admin authentication); an admin token acts with the
+ * rights it was given.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Core } from '@strapi/strapi';
@@ -29,6 +31,7 @@ interface Checker {
   cannot: { read(entity?: Row): boolean; update(entity?: Row): boolean; create(entity?: Row): boolean };
   sanitizeOutput(data: Row): Promise<Row>;
   sanitizeUpdateInput(entity: Row): (data: Row) => Promise<Row>;
+  sanitizeCreateInput(data: Row): Promise<Row>;
 }
 interface AdminState {
   userAbility?: unknown;
@@ -129,8 +132,10 @@ async function list(strapi: Core.Strapi, ctx: Context) {
 }
 
 async function show(strapi: Core.Strapi, ctx: Context) {
+  // Rights first: who may not read the document learns nothing of its versions' ids.
+  const { uid, documentId, locale } = target(ctx);
+  await mayRead(strapi, ctx, uid, documentId, locale);
   const version = await versionOf(strapi, ctx);
-  await mayRead(strapi, ctx, version.uid, version.documentId, version.locale);
   ctx.set('Cache-Control', 'no-store');
   ctx.body = {
     data: { ...version.data },
@@ -215,7 +220,7 @@ async function restore(strapi: Core.Strapi, ctx: Context) {
   } as never)) as Row[];
   if (!current && others.length === 0)
     throw new errors.NotFoundError('This document was deleted: its history can be read, not restored');
-  if (current ? checker.cannot.update(current) : checker.cannot.create({ documentId, locale, ...others[0] }))
+  if (current ? checker.cannot.update(current) : checker.cannot.create({ ...others[0], documentId, locale }))
     throw new errors.ForbiddenError('You may not change this document in this locale');
 
   const { restored, skipped } = await existing(strapi, uid, locale, version.data, version.labels);
@@ -237,13 +242,17 @@ async function restore(strapi: Core.Strapi, ctx: Context) {
   const notRestored: string[] = [];
   for (const [field] of versionedFields(strapi, uid)) {
     if (!(field in restored) || isDeepStrictEqual(now[field] ?? null, restored[field] ?? null)) continue;
+    // A single link whose entry was deleted since keeps the current one (a project keeps a site).
+    if (restored[field] === null && skipped.some((item) => item.field === field)) continue;
     // A site's projects each have one site: they are moved from their side, never by a restore.
     if ((!mayChangeShared && !isLocalized(strapi, uid, field)) || movesOthers(strapi, uid, field))
       notRestored.push(field);
     else changes[field] = restored[field];
   }
   const state = ctx.state as AdminState;
-  const permitted = current ? await checker.sanitizeUpdateInput(current)(changes) : changes;
+  const permitted = current
+    ? await checker.sanitizeUpdateInput(current)(changes)
+    : await checker.sanitizeCreateInput(changes);
   const data = setCreatorFields({ user: state.user as never, isEdition: Boolean(current) })(permitted);
   state.historyAction = 'restore';
   const draft = (await strapi.documents(uid as never).update({
