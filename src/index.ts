@@ -15,6 +15,8 @@ import { bootstrapAudit, stopAudit } from './audit';
 import { registerAuditRoutes } from './audit/routes';
 import { bootstrapHistory, stopHistory } from './history';
 import { registerHistoryRoutes } from './history/routes';
+import { bootstrapReview } from './review';
+import { registerReviewRoutes } from './review/routes';
 import { registerHiddenFields } from './graphql/hidden-fields';
 import { registerSchemaDocument } from './graphql/schema-document';
 import { registerTimelineQuery } from './graphql/timeline';
@@ -62,6 +64,8 @@ export default {
     // The audit log's staff API (/admin/audit-logs, super administrators) and the data transfers
     // it records (its other recorders: global::audit and the change feed's middleware).
     registerAuditRoutes(strapi);
+    // Review before publishing: /admin/review (the stages' rules on writes: the change feed's middleware).
+    registerReviewRoutes(strapi);
     auditDataTransfers(strapi);
     // The search index is rewritten by every write, in its transaction (src/search).
     registerSearch(strapi);
@@ -100,6 +104,7 @@ export default {
     await bootstrapChanges(strapi); // change feed table, pruning at boot and daily
     await bootstrapHistory(strapi); // history table, pruning at boot and daily
     await bootstrapAudit(strapi); // audit log tables, pruning at boot and daily
+    await bootstrapReview(strapi); // review stages table
     await bootstrapSearch(strapi); // search index table and extensions, rebuilt at every boot
     await ensureLocales(strapi);
     await applyContentApiPermissions(strapi);

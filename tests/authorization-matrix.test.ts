@@ -1849,7 +1849,66 @@ function historyCases(role: string): Case[] {
   return cases;
 }
 
+/**
+ * The review stages (src/review): who may update the entry in that locale sends it « À relire »,
+ * who may publish it approves it; every other move is a 403 that writes nothing.
+ */
+function reviewCases(role: string): Case[] {
+  const rule = ADMIN[role];
+  const session = () => admins[role];
+  const cases: Case[] = [];
+  for (const type of schema.types.filter((candidate) =>
+    (HISTORY_UIDS as readonly string[]).includes(candidate.uid),
+  )) {
+    const serial = type.kind === 'singleType';
+    const state: State = 'published';
+    const usable = statesOf(type).includes(state) ? state : statesOf(type)[0];
+    for (const locale of schema.locales) {
+      const submit = allows(rule, rule.update, type, locale, false);
+      const approve = allows(rule, rule.publish, type, locale, false);
+      cases.push({
+        name: `${role} × ${type.singularName}: review stages in ${locale} (submit ${submit ? 'allowed' : 'refused'}, approve ${approve ? 'allowed' : 'refused'})`,
+        serial: true,
+        run: async () => {
+          const doc = serial
+            ? await makeDoc(type, usable)
+            : ((fixtures.get(type.uid) ?? []).find((candidate) => candidate.state === usable) as Doc);
+          if (!doc.locales.includes(locale)) return undefined;
+          const knex = app.strapi.db.connection;
+          const where = { uid: type.uid, document_id: doc.documentId, locale };
+          await knex('review_states').where(where).delete();
+          const path = `/admin/review/${type.uid}/${doc.documentId}?locale=${locale}`;
+          const stage = async () =>
+            ((await knex('review_states').where(where).first()) as Row | undefined)?.stage ?? 'draft';
+          const sent = await call('put', path, session().headers, { stage: 'review' });
+          if (sent.status !== (submit ? 200 : 403))
+            return `submit: expected ${submit ? 200 : 403}, got ${sent.status} ${short(sent.text)}`;
+          if ((await stage()) !== (submit ? 'review' : 'draft'))
+            return `submit: the stage is ${await stage()}`;
+          // Approving needs an entry « À relire »: put there by who may, if the role may not.
+          if (!submit) await call('put', path, admins.communication.headers, { stage: 'review' });
+          const approved = await call('put', path, session().headers, { stage: 'approved' });
+          if (approved.status !== (approve ? 200 : 403))
+            return `approve: expected ${approve ? 200 : 403}, got ${approved.status} ${short(approved.text)}`;
+          if ((await stage()) !== (approve ? 'approved' : 'review'))
+            return `approve: the stage is ${await stage()}`;
+          await knex('review_states').where(where).delete();
+          return undefined;
+        },
+      });
+    }
+  }
+  return cases;
+}
+
 describe('the editorial workflow: history and audit log', () => {
+  it.each(Object.keys(ADMIN))(
+    '%s: review stages, submitted and approved where its role allows',
+    async (role) => {
+      expect(await runCases('review', reviewCases(role))).toBe('');
+    },
+  );
+
   it.each(Object.keys(ADMIN))('%s: reads every history, restores where it may update', async (role) => {
     expect(await runCases('history', historyCases(role))).toBe('');
   });

@@ -10,6 +10,7 @@ import { VOCABULARIES } from '../vocabulary/labels';
 import logo from './extensions/logo.svg';
 import mark from './extensions/logo-mark.svg';
 import { HistoryPanel } from './extensions/history-panel';
+import { ReviewPanel } from './extensions/review-panel';
 import { labelEnumerationColumns, loadVocabularyLabels } from './extensions/vocabulary-labels';
 import { WebhookSecret } from './extensions/webhook-secret';
 
@@ -210,7 +211,8 @@ export default {
       apis: { addEditViewSidePanel(panels: unknown[]): void };
     };
     // « Historique »: the versions of the entry in the locale shown, and their restore (src/history).
-    contentManager.apis.addEditViewSidePanel([HistoryPanel]);
+    // « Relecture »: the entry's review stage and its moves (src/review).
+    contentManager.apis.addEditViewSidePanel([ReviewPanel, HistoryPanel]);
     contentManager.injectComponent('editView', 'right-links', {
       name: 'webhook-secret',
       Component: WebhookSecret,

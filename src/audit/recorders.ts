@@ -121,7 +121,14 @@ export async function documentName(
 export async function auditContentWrite(
   strapi: Core.Strapi,
   trx: Knex,
-  write: { action: string; uid: string; documentId: string; locale?: string; name?: string | null },
+  write: {
+    action: string;
+    uid: string;
+    documentId: string;
+    locale?: string;
+    name?: string | null;
+    summary?: string | null;
+  },
 ): Promise<void> {
   const { actor, ip } = actorOf(strapi.requestContext.get() as RequestLike | undefined);
   await appendAudit(
@@ -136,6 +143,7 @@ export async function auditContentWrite(
         locale: write.locale ?? null,
         name: write.name ?? null,
       },
+      summary: write.summary ?? null,
     },
     trx,
   );

@@ -28,7 +28,10 @@ import type { Core, Modules } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { cacheOf } from '../cache';
 import { auditContentWrite, contentAuditAction, documentName } from '../audit/recorders';
+import { DEFAULT_LOCALE } from '../bootstrap/locales';
 import { historyEnabled, recordVersions, valuesBeforeDelete } from '../history';
+import { afterWrite } from '../review';
+import { adminState } from '../security/admin-writes';
 import {
   changedLinks,
   isPublicLink,
@@ -346,16 +349,16 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
       const changed = changedLinks(linksBefore, linksAfter);
       const linked = await linkedEvents(strapi, knex, { uid: context.uid, documentId }, changed);
       // Every version the write made, in its transaction, with the links read for the feed.
-      if (history) {
-        await recordVersions(strapi, knex, {
-          uid: context.uid,
-          action: context.action,
-          documentId,
-          locale,
-          deleted,
-          changed,
-        });
-      }
+      const saved = history
+        ? await recordVersions(strapi, knex, {
+            uid: context.uid,
+            action: context.action,
+            documentId,
+            locale,
+            deleted,
+            changed,
+          })
+        : undefined;
       if (audited) {
         // The feed's lock before the audit log's, always in this order (a transaction that
         // records events then audits a later write must not wait for one that did the reverse).
@@ -369,6 +372,31 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
           name,
         });
       }
+      // Review stages (../review): a save after approval goes back « À relire », a publish ends
+      // the cycle; each move in the audit log, after the feed's lock as above.
+      const stageLocales =
+        locale === '*' ? [...new Set([...before.locales, ...after.locales])] : [locale ?? DEFAULT_LOCALE];
+      const moves = await afterWrite(knex, {
+        uid: context.uid,
+        documentId,
+        action: context.action,
+        locales: stageLocales,
+        // A save that changed nothing (the Content Manager saves before it publishes) is no change
+        // after approval; without the history, every save counts.
+        changedLocales: saved ? stageLocales.filter((one) => saved.has(one)) : stageLocales,
+        by: adminState(strapi)?.user?.id ?? null,
+      });
+      if (moves.length > 0 && isPostgres(strapi))
+        await knex.raw('SELECT pg_advisory_xact_lock(?)', [ADVISORY_LOCK_KEY]);
+      for (const move of moves)
+        await auditContentWrite(strapi, knex, {
+          action: 'entry.stage',
+          uid: context.uid,
+          documentId,
+          locale: move.state.locale,
+          name: await documentName(strapi, knex, context.uid, documentId, move.state.locale),
+          summary: `${move.from} → ${move.state.stage}`,
+        });
       const changes = diffSnapshots(before, after);
       // A change of its links alone is a new public version too.
       for (const locale of [...linked.own].sort())

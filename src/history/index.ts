@@ -253,8 +253,14 @@ export async function valuesBeforeDelete(
   return currentValues(strapi, uid, [documentId]);
 }
 
-/** Records the versions a write made (called after it, in its transaction). */
-export async function recordVersions(strapi: Core.Strapi, knex: Knex, input: WriteInput): Promise<void> {
+/** Records the versions a write made (called after it, in its transaction); returns the locales of
+ * the written document whose values or status changed. */
+export async function recordVersions(
+  strapi: Core.Strapi,
+  knex: Knex,
+  input: WriteInput,
+): Promise<Set<string>> {
+  const changedLocales = new Set<string>();
   // uid -> documentId -> the locales the write asked for ('*' for all)
   const targets = new Map<string, Map<string, Set<string>>>();
   const target = (uid: string, documentId: string) => {
@@ -338,6 +344,9 @@ export async function recordVersions(strapi: Core.Strapi, knex: Knex, input: Wri
     }
   }
   if (rows.length > 0) await knex(TABLE).insert(rows);
+  for (const row of rows)
+    if (row.uid === input.uid && row.document_id === input.documentId) changedLocales.add(String(row.locale));
+  return changedLocales;
 }
 
 // ---------------------------------------------------------------------------------------------

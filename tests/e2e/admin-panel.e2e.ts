@@ -6,7 +6,8 @@
  * the draft in the preview while the public API still shows the published text; publishes, and the
  * entry's public page shows it; adds and publishes the German translation. A Translator whose
  * admin language is German finds the panel in German, the French version read-only and the German
- * one editable, and restores an older German title from the history panel (« Verlauf » in German).
+ * one editable, restores an older German title from the history panel (« Verlauf » in German) and
+ * sends the German version for review; the super administrator finds it all in « Journal d'audit ».
  * Screenshots of each step go to test-results/e2e/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -329,6 +330,17 @@ describe('a Translator whose admin language is German', () => {
     const [published] = await restProject('de');
     expect(published.title).toBe(PROJECT.germanTitle);
   });
+
+  it('sends the German version for review (« Durchsicht »), with a comment', async () => {
+    await page.locator('[data-stage]').first().waitFor();
+    expect(await page.locator('[data-stage]').first().getAttribute('data-stage')).toBe('draft');
+    await page.getByLabel('Kommentar').fill('Titel wiederhergestellt, bitte prüfen');
+    await page.getByRole('button', { name: 'Zur Durchsicht senden' }).click();
+    await notification(page, 'Schritt: Zur Durchsicht.');
+    await page.locator('[data-stage=review]').waitFor();
+    await page.getByText('« Titel wiederhergestellt, bitte prüfen »').waitFor();
+    await screenshot(page, '16-translator-sent-for-review');
+  });
 });
 
 describe('the super administrator reads the audit log', () => {
@@ -353,7 +365,8 @@ describe('the super administrator reads the audit log', () => {
     // The Communication user's publications and the Translator's restore, above: each recorded.
     await page.locator('tr[data-action="entry.publish"]', { hasText: COMMUNICATION.email }).first().waitFor();
     await page.locator('tr[data-action="entry.restore"]', { hasText: TRANSLATOR.email }).first().waitFor();
-    await screenshot(page, '16-audit-log');
+    await page.locator('tr[data-action="entry.stage"]', { hasText: TRANSLATOR.email }).first().waitFor();
+    await screenshot(page, '17-audit-log');
 
     await page.getByLabel('Utilisateur').fill(TRANSLATOR.email);
     await page.getByRole('button', { name: 'Filtrer' }).click();
@@ -363,7 +376,7 @@ describe('the super administrator reads the audit log', () => {
       TRANSLATOR.email,
     );
     const actions = await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-action')));
-    expect(actions).toEqual(expect.arrayContaining(['entry.restore', 'admin.login']));
-    await screenshot(page, '17-audit-log-filtered');
+    expect(actions).toEqual(expect.arrayContaining(['entry.stage', 'entry.restore', 'admin.login']));
+    await screenshot(page, '18-audit-log-filtered');
   });
 });
