@@ -16,6 +16,7 @@ import { registerAuditRoutes } from './audit/routes';
 import { bootstrapHistory, stopHistory } from './history';
 import { registerHistoryRoutes } from './history/routes';
 import { bootstrapReview } from './review';
+import { startReviewMails, stopReviewMails } from './review/mail';
 import { registerReviewRoutes } from './review/routes';
 import { registerHiddenFields } from './graphql/hidden-fields';
 import { registerSchemaDocument } from './graphql/schema-document';
@@ -104,7 +105,8 @@ export default {
     await bootstrapChanges(strapi); // change feed table, pruning at boot and daily
     await bootstrapHistory(strapi); // history table, pruning at boot and daily
     await bootstrapAudit(strapi); // audit log tables, pruning at boot and daily
-    await bootstrapReview(strapi); // review stages table
+    await bootstrapReview(strapi); // review stages and mail tables
+    startReviewMails(strapi); // review mails: every minute, and after each move
     await bootstrapSearch(strapi); // search index table and extensions, rebuilt at every boot
     await ensureLocales(strapi);
     await applyContentApiPermissions(strapi);
@@ -126,6 +128,7 @@ export default {
     stopChanges(strapi);
     stopHistory(strapi);
     stopAudit(strapi);
+    await stopReviewMails(strapi);
     await cacheOf(strapi).close();
   },
 };

@@ -31,6 +31,7 @@ import { auditContentWrite, contentAuditAction, documentName } from '../audit/re
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
 import { historyEnabled, recordVersions, valuesBeforeDelete } from '../history';
 import { afterWrite } from '../review';
+import { nudgeReviewMails, queueReviewMails } from '../review/mail';
 import { adminState } from '../security/admin-writes';
 import {
   changedLinks,
@@ -388,15 +389,30 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
       });
       if (moves.length > 0 && isPostgres(strapi))
         await knex.raw('SELECT pg_advisory_xact_lock(?)', [ADVISORY_LOCK_KEY]);
-      for (const move of moves)
+      for (const move of moves) {
+        const title = await documentName(strapi, knex, context.uid, documentId, move.state.locale);
         await auditContentWrite(strapi, knex, {
           action: 'entry.stage',
           uid: context.uid,
           documentId,
           locale: move.state.locale,
-          name: await documentName(strapi, knex, context.uid, documentId, move.state.locale),
+          name: title,
           summary: `${move.from} → ${move.state.stage}`,
         });
+        // The author hears that its entry was published (../review/mail.ts).
+        if (context.action === 'publish')
+          await queueReviewMails(strapi, knex, {
+            kind: 'published',
+            uid: context.uid,
+            documentId,
+            locale: move.state.locale,
+            title,
+            comment: null,
+            author: move.state.submittedBy,
+            mover: adminState(strapi)?.user?.id ?? null,
+          });
+      }
+      if (moves.length > 0) onCommit(() => nudgeReviewMails(strapi));
       const changes = diffSnapshots(before, after);
       // A change of its links alone is a new public version too.
       for (const locale of [...linked.own].sort())

@@ -16,6 +16,7 @@ import { actorOf, documentName } from '../audit/recorders';
 import { LOCALE_CODES } from '../bootstrap/locales';
 import { isHistoryUid } from '../history';
 import { entriesAt, setStage, stageOf, STAGES, type Stage } from './index';
+import { nudgeReviewMails, queueReviewMails } from './mail';
 
 type Row = Record<string, unknown>;
 type Knex = Core.Strapi['db']['connection'];
@@ -139,7 +140,8 @@ async function move(strapi: Core.Strapi, ctx: Context) {
   if (!row) throw new errors.NotFoundError('No such entry in this locale');
   const checker = checkerFor(strapi, ctx, uid);
   const knex = strapi.db.connection;
-  const current = (await stageOf(knex, uid, documentId, locale))?.stage ?? 'draft';
+  const before = await stageOf(knex, uid, documentId, locale);
+  const current = before?.stage ?? 'draft';
   const user = (ctx.state as { user?: { id: number } }).user;
   const publisher = mayPublish(strapi, uid, checker, row);
   const allowed =
@@ -168,24 +170,32 @@ async function move(strapi: Core.Strapi, ctx: Context) {
       comment: typeof comment === 'string' ? comment : null,
       by: user?.id ?? null,
     });
+    const title = await documentName(strapi, trx as unknown as Knex, uid, documentId, locale);
     await appendAudit(
       strapi,
       {
         action: 'entry.stage',
         actor,
         ip,
-        object: {
-          type: uid,
-          id: documentId,
-          locale,
-          name: await documentName(strapi, trx as unknown as Knex, uid, documentId, locale),
-        },
+        object: { type: uid, id: documentId, locale, name: title },
         summary: `${current} → ${stage}`,
       },
       trx as unknown as Knex,
     );
+    // Communication hears of a submission, the author of what became of it (./mail.ts).
+    await queueReviewMails(strapi, trx as unknown as Knex, {
+      kind: stage === 'review' ? 'submitted' : stage === 'approved' ? 'approved' : 'sent-back',
+      uid,
+      documentId,
+      locale,
+      title,
+      comment: typeof comment === 'string' ? comment : null,
+      author: before?.submittedBy ?? null,
+      mover: user?.id ?? null,
+    });
     return saved;
   }) as Promise<Awaited<ReturnType<typeof setStage>>>);
+  nudgeReviewMails(strapi);
   ctx.set('Cache-Control', 'no-store');
   ctx.body = { data: state };
 }
