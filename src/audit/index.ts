@@ -19,9 +19,9 @@
  * Never recorded: a password, token, secret or reset code (the recorders pick named fields only).
  */
 import { createHmac, hkdfSync } from 'node:crypto';
-import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import canonicalize from 'canonicalize';
+import { ensureTables, envDays, pruneDaily, stopPruning } from '../utils/upkeep';
 
 export const TABLE = 'audit_log';
 const ANCHOR = 'audit_log_anchor';
@@ -297,33 +297,13 @@ export async function pruneAudit(strapi: Core.Strapi, days: number): Promise<num
   });
 }
 
-interface State {
-  timer?: NodeJS.Timeout;
-}
-const states = new WeakMap<Core.Strapi, State>();
-
 /** Tables (idempotent), first pruning and the daily one: bootstrap. */
 export async function bootstrapAudit(strapi: Core.Strapi): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const migration = require(path.join(strapi.dirs.app.root, 'database', 'migrations', MIGRATION)) as {
-    up: (knex: Knex) => Promise<void>;
-  };
-  await migration.up(strapi.db.connection);
+  await ensureTables(strapi, MIGRATION);
   keyOf(strapi); // a missing key stops the boot, not the first login
-  const days = Number.parseInt(process.env.AUDIT_LOG_RETENTION_DAYS ?? '365', 10);
-  const prune = () =>
-    pruneAudit(strapi, Number.isFinite(days) && days > 0 ? days : 365).catch((error: unknown) =>
-      strapi.log.warn(`audit log: pruning failed (${String(error)})`),
-    );
-  await prune();
-  const state = states.get(strapi) ?? {};
-  if (state.timer) clearInterval(state.timer);
-  state.timer = setInterval(() => void prune(), DAY_MS);
-  state.timer.unref();
-  states.set(strapi, state);
+  await pruneDaily(strapi, 'audit log', () => pruneAudit(strapi, envDays('AUDIT_LOG_RETENTION_DAYS', 365)));
 }
 
 export function stopAudit(strapi: Core.Strapi): void {
-  const state = states.get(strapi);
-  if (state?.timer) clearInterval(state.timer);
+  stopPruning(strapi, 'audit log');
 }

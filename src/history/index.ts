@@ -14,24 +14,16 @@
  * Off with HISTORY=false. Retention: versions older than HISTORY_RETENTION_DAYS (365) are pruned
  * at boot and daily, the newest HISTORY_KEEP (20) of each document and locale always kept.
  */
-import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
 import type { Link } from '../changes/links';
+import { ensureTables, envDays, pruneDaily, stopPruning } from '../utils/upkeep';
+import { HISTORY_UIDS, isHistoryUid } from './uids';
 import { changedFields, populateOf, valuesOf, type Labels, type Values } from './values';
 
 export const TABLE = 'history_versions';
 const MIGRATION = '2026.12.07T00.00.00.history.js';
-/** The types with a history: those staff edit and the public reads. */
-export const HISTORY_UIDS = [
-  'api::project.project',
-  'api::service.service',
-  'api::enterprise.enterprise',
-  'api::site.site',
-  'api::funder.funder',
-  'api::organisation.organisation',
-] as const;
 export const KEEP_NEWEST = 20;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -63,8 +55,7 @@ export interface VersionRow {
 type Knex = Core.Strapi['db']['connection'];
 type Row = Record<string, unknown>;
 
-const isHistoryUid = (uid: string) => (HISTORY_UIDS as readonly string[]).includes(uid);
-export { isHistoryUid };
+export { HISTORY_UIDS, isHistoryUid };
 
 export const historyEnabled = () => process.env.HISTORY !== 'false';
 
@@ -426,32 +417,12 @@ export async function pruneHistory(strapi: Core.Strapi, days: number): Promise<n
   return knex(TABLE).whereIn('id', old).delete();
 }
 
-interface State {
-  timer?: NodeJS.Timeout;
-}
-const states = new WeakMap<Core.Strapi, State>();
-
 /** The table (idempotent), first pruning and the daily one: bootstrap. */
 export async function bootstrapHistory(strapi: Core.Strapi): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const migration = require(path.join(strapi.dirs.app.root, 'database', 'migrations', MIGRATION)) as {
-    up: (knex: Knex) => Promise<void>;
-  };
-  await migration.up(strapi.db.connection);
-  const days = Number.parseInt(process.env.HISTORY_RETENTION_DAYS ?? '365', 10);
-  const prune = () =>
-    pruneHistory(strapi, Number.isFinite(days) && days > 0 ? days : 365).catch((error: unknown) =>
-      strapi.log.warn(`history: pruning failed (${String(error)})`),
-    );
-  await prune();
-  const state = states.get(strapi) ?? {};
-  if (state.timer) clearInterval(state.timer);
-  state.timer = setInterval(() => void prune(), DAY_MS);
-  state.timer.unref();
-  states.set(strapi, state);
+  await ensureTables(strapi, MIGRATION);
+  await pruneDaily(strapi, 'history', () => pruneHistory(strapi, envDays('HISTORY_RETENTION_DAYS', 365)));
 }
 
 export function stopHistory(strapi: Core.Strapi): void {
-  const state = states.get(strapi);
-  if (state?.timer) clearInterval(state.timer);
+  stopPruning(strapi, 'history');
 }

@@ -22,17 +22,11 @@ import type { Core } from '@strapi/strapi';
 import { errors, setCreatorFields } from '@strapi/utils';
 import type { Context } from 'koa';
 import { LOCALE_CODES } from '../bootstrap/locales';
+import { draftRow, entryChecker } from '../utils/content-manager';
 import { findVersion, isHistoryUid, listVersions, type VersionRow } from './index';
 import { isLocalized, populateOf, valuesOf, versionedFields, type Values } from './values';
 
 type Row = Record<string, unknown>;
-interface Checker {
-  can: { read(entity?: Row): boolean; update(entity?: Row): boolean; create(entity?: Row): boolean };
-  cannot: { read(entity?: Row): boolean; update(entity?: Row): boolean; create(entity?: Row): boolean };
-  sanitizeOutput(data: Row): Promise<Row>;
-  sanitizeUpdateInput(entity: Row): (data: Row) => Promise<Row>;
-  sanitizeCreateInput(data: Row): Promise<Row>;
-}
 interface AdminState {
   userAbility?: unknown;
   user?: { id: number };
@@ -44,13 +38,6 @@ const MAX_PAGE_SIZE = 100;
 
 const invalid = (message: string, param: string) =>
   new errors.ValidationError(message, { source: 'query', param });
-
-function checkerFor(strapi: Core.Strapi, ctx: Context, uid: string): Checker {
-  return strapi
-    .plugin('content-manager')
-    .service('permission-checker')
-    .create({ userAbility: (ctx.state as AdminState).userAbility, model: uid }) as Checker;
-}
 
 /** The route's type and locale, checked. */
 function target(ctx: Context): { uid: string; documentId: string; locale: string } {
@@ -73,20 +60,9 @@ function positive(value: unknown, name: string, fallback: number, max: number): 
   return Number(text);
 }
 
-/** The draft row (or only row) of the document in `locale`, with what conditions read. */
-async function draftRow(strapi: Core.Strapi, uid: string, documentId: string, locale: string) {
-  const draftAndPublish = Boolean(
-    (strapi.getModel(uid as never) as { options?: { draftAndPublish?: boolean } }).options?.draftAndPublish,
-  );
-  return (await strapi.db.query(uid as never).findOne({
-    where: { documentId, locale, ...(draftAndPublish ? { publishedAt: null } : {}) },
-    populate: ['createdBy'],
-  } as never)) as Row | null;
-}
-
 /** Reading the history needs `read` on the document in that locale (on the type, once it is gone). */
 async function mayRead(strapi: Core.Strapi, ctx: Context, uid: string, documentId: string, locale: string) {
-  const checker = checkerFor(strapi, ctx, uid);
+  const checker = entryChecker(strapi, ctx, uid);
   const row = await draftRow(strapi, uid, documentId, locale);
   if (checker.cannot.read(row ?? { documentId, locale }))
     throw new errors.ForbiddenError('You may not read this document in this locale');
@@ -212,7 +188,7 @@ function movesOthers(strapi: Core.Strapi, uid: string, field: string): boolean {
 async function restore(strapi: Core.Strapi, ctx: Context) {
   const version = await versionOf(strapi, ctx);
   const { uid, documentId, locale } = version;
-  const checker = checkerFor(strapi, ctx, uid);
+  const checker = entryChecker(strapi, ctx, uid);
   const current = await draftRow(strapi, uid, documentId, locale);
   const others = (await strapi.db.query(uid as never).findMany({
     where: { documentId, locale: { $ne: locale } },

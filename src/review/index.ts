@@ -12,8 +12,8 @@
  * transaction (../changes), so that REST, GraphQL, the panel and scripts obey them alike. An entry
  * without a row is « En cours ». The transitions are recorded in the audit log (src/audit).
  */
-import path from 'node:path';
 import type { Core } from '@strapi/strapi';
+import { ensureTables } from '../utils/upkeep';
 
 export const TABLE = 'review_states';
 const MIGRATION = '2026.12.07T00.00.02.review-states.js';
@@ -164,11 +164,7 @@ export async function afterWrite(
   return changed;
 }
 
-/** The table (idempotent): bootstrap. */
+/** The tables (idempotent): bootstrap. */
 export async function bootstrapReview(strapi: Core.Strapi): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const migration = require(path.join(strapi.dirs.app.root, 'database', 'migrations', MIGRATION)) as {
-    up: (knex: Knex) => Promise<void>;
-  };
-  await migration.up(strapi.db.connection);
+  await ensureTables(strapi, MIGRATION);
 }

@@ -14,44 +14,25 @@ import type { Context } from 'koa';
 import { appendAudit } from '../audit';
 import { actorOf, documentName } from '../audit/recorders';
 import { LOCALE_CODES } from '../bootstrap/locales';
-import { isHistoryUid } from '../history';
+import { isHistoryUid } from '../history/uids';
+import { draftRow, entryChecker, hasDrafts, type EntryChecker } from '../utils/content-manager';
 import { entriesAt, setStage, stageOf, STAGES, type Stage } from './index';
 import { nudgeReviewMails, queueReviewMails } from './mail';
 
 type Row = Record<string, unknown>;
 type Knex = Core.Strapi['db']['connection'];
-interface Checker {
-  can: {
-    read(entity?: Row): boolean;
-    update(entity?: Row): boolean;
-    publish(entity?: Row): boolean;
-    delete(entity?: Row): boolean;
-  };
-}
-
-const hasDrafts = (strapi: Core.Strapi, uid: string) =>
-  Boolean(
-    (strapi.getModel(uid as never) as { options?: { draftAndPublish?: boolean } }).options?.draftAndPublish,
-  );
+const MAX_COMMENT = 2000;
 
 /**
  * Who may approve or send back: who may publish the entry; for a type without drafts (sites,
  * funders: a save is live, there is no publish), who may both edit it and delete it
  * (Communication), so that a Translator does not approve its own translation.
  */
-const mayPublish = (strapi: Core.Strapi, uid: string, checker: Checker, row: Row) =>
+const mayPublish = (strapi: Core.Strapi, uid: string, checker: EntryChecker, row: Row) =>
   hasDrafts(strapi, uid) ? checker.can.publish(row) : checker.can.update(row) && checker.can.delete(row);
-const MAX_COMMENT = 2000;
 
 const invalid = (message: string, param: string, source = 'query') =>
   new errors.ValidationError(message, { source, param });
-
-function checkerFor(strapi: Core.Strapi, ctx: Context, uid: string): Checker {
-  return strapi
-    .plugin('content-manager')
-    .service('permission-checker')
-    .create({ userAbility: (ctx.state as { userAbility?: unknown }).userAbility, model: uid }) as Checker;
-}
 
 function oneOf<T extends string>(
   value: unknown,
@@ -65,17 +46,6 @@ function oneOf<T extends string>(
   return value as T;
 }
 
-/** The draft row (or only row) of the entry in `locale`, with what conditions read. */
-async function draftRow(strapi: Core.Strapi, uid: string, documentId: string, locale: string) {
-  const draftAndPublish = Boolean(
-    (strapi.getModel(uid as never) as { options?: { draftAndPublish?: boolean } }).options?.draftAndPublish,
-  );
-  return (await strapi.db.query(uid as never).findOne({
-    where: { documentId, locale, ...(draftAndPublish ? { publishedAt: null } : {}) },
-    populate: ['createdBy'],
-  } as never)) as Row | null;
-}
-
 async function list(strapi: Core.Strapi, ctx: Context) {
   const query = ctx.query as Record<string, unknown>;
   const stage = oneOf(query.stage, STAGES, 'stage') ?? 'review';
@@ -87,7 +57,7 @@ async function list(strapi: Core.Strapi, ctx: Context) {
   const data = [];
   for (const state of await entriesAt(knex, { stage, locale, uid })) {
     const row = await draftRow(strapi, state.uid, state.documentId, state.locale);
-    if (!row || !checkerFor(strapi, ctx, state.uid).can.read(row)) continue;
+    if (!row || !entryChecker(strapi, ctx, state.uid).can.read(row)) continue;
     data.push({
       ...state,
       title: await documentName(strapi, knex, state.uid, state.documentId, state.locale),
@@ -105,7 +75,7 @@ async function show(strapi: Core.Strapi, ctx: Context) {
   const locale = oneOf((ctx.query as Row).locale, LOCALE_CODES, 'locale') ?? 'fr';
   const row = await draftRow(strapi, uid, documentId, locale);
   if (!row) throw new errors.NotFoundError('No such entry in this locale');
-  const checker = checkerFor(strapi, ctx, uid);
+  const checker = entryChecker(strapi, ctx, uid);
   if (!checker.can.read(row)) throw new errors.ForbiddenError('You may not read this entry in this locale');
   const state = await stageOf(strapi.db.connection, uid, documentId, locale);
   ctx.set('Cache-Control', 'no-store');
@@ -138,7 +108,7 @@ async function move(strapi: Core.Strapi, ctx: Context) {
 
   const row = await draftRow(strapi, uid, documentId, locale);
   if (!row) throw new errors.NotFoundError('No such entry in this locale');
-  const checker = checkerFor(strapi, ctx, uid);
+  const checker = entryChecker(strapi, ctx, uid);
   const knex = strapi.db.connection;
   const before = await stageOf(knex, uid, documentId, locale);
   const current = before?.stage ?? 'draft';

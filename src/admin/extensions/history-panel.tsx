@@ -22,17 +22,9 @@ import {
 } from '@strapi/design-system';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
+import { isHistoryUid } from '../../history/uids';
 import { FIELD_TEXTS } from '../../admin-views/texts';
 
-/** The types with a history (src/history/index.ts, HISTORY_UIDS). */
-const HISTORY_UIDS = new Set([
-  'api::project.project',
-  'api::service.service',
-  'api::enterprise.enterprise',
-  'api::site.site',
-  'api::funder.funder',
-  'api::organisation.organisation',
-]);
 const RESTORED_KEY = 'inter-actions.history.restored';
 
 type Language = 'fr' | 'de' | 'en';
@@ -382,7 +374,7 @@ export function HistoryPanel(props: {
   document?: { locale?: string | null; updatedAt?: string | null } | null;
 }) {
   const { texts } = useTexts();
-  if (!HISTORY_UIDS.has(props.model)) return null;
+  if (!isHistoryUid(props.model)) return null;
   const locale =
     props.document?.locale ??
     new URLSearchParams(window.location.search).get('plugins[i18n][locale]') ??

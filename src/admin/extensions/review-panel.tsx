@@ -9,15 +9,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Badge, Box, Button, Field, Flex, Textarea, Typography } from '@strapi/design-system';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
-
-const REVIEW_UIDS = new Set([
-  'api::project.project',
-  'api::service.service',
-  'api::enterprise.enterprise',
-  'api::site.site',
-  'api::funder.funder',
-  'api::organisation.organisation',
-]);
+import { isHistoryUid } from '../../history/uids';
 
 type Stage = 'draft' | 'review' | 'approved';
 type Language = 'fr' | 'de' | 'en';
@@ -160,7 +152,7 @@ export function ReviewPanel(props: {
 }) {
   const intl = useIntl();
   const language = (['fr', 'de', 'en'].includes(intl.locale) ? intl.locale : 'fr') as Language;
-  if (!REVIEW_UIDS.has(props.model)) return null;
+  if (!isHistoryUid(props.model)) return null;
   const locale =
     props.document?.locale ??
     new URLSearchParams(window.location.search).get('plugins[i18n][locale]') ??

@@ -1,0 +1,14 @@
+/**
+ * The types with a history and a review stage: those staff edit and the public reads (the change
+ * feed's six). Plain data, without imports: the admin panel's extensions import it too.
+ */
+export const HISTORY_UIDS = [
+  'api::project.project',
+  'api::service.service',
+  'api::enterprise.enterprise',
+  'api::site.site',
+  'api::funder.funder',
+  'api::organisation.organisation',
+] as const;
+
+export const isHistoryUid = (uid: string): boolean => (HISTORY_UIDS as readonly string[]).includes(uid);
