@@ -445,7 +445,9 @@ describe('5. cost bounds', () => {
     }
     expect(new Set(counts).size).toBe(1);
     expect(counts[0]).toBeGreaterThan(0);
-    expect(counts[0]).toBeLessThanOrEqual(4); // 2 today: the count and the page
+    // 2 with the fast path (the page and its count), 9 with FAST_PATH=off (Strapi's own populate
+    // of the route's relations, a statement each): a bound on both, never growing with the data.
+    expect(counts[0]).toBeLessThanOrEqual(12);
     const content = /\b(projects|funders|services|sites|enterprises|organisations)\b/;
     for (const index of [0, 1, 2]) {
       let status = 0;
