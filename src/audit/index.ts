@@ -301,7 +301,9 @@ export async function pruneAudit(strapi: Core.Strapi, days: number): Promise<num
 export async function bootstrapAudit(strapi: Core.Strapi): Promise<void> {
   await ensureTables(strapi, MIGRATION);
   keyOf(strapi); // a missing key stops the boot, not the first login
-  await pruneDaily(strapi, 'audit log', () => pruneAudit(strapi, envDays('AUDIT_LOG_RETENTION_DAYS', 365)));
+  await pruneDaily(strapi, 'audit log', () =>
+    pruneAudit(strapi, envDays(process.env.AUDIT_LOG_RETENTION_DAYS, 365)),
+  );
 }
 
 export function stopAudit(strapi: Core.Strapi): void {

@@ -420,7 +420,9 @@ export async function pruneHistory(strapi: Core.Strapi, days: number): Promise<n
 /** The table (idempotent), first pruning and the daily one: bootstrap. */
 export async function bootstrapHistory(strapi: Core.Strapi): Promise<void> {
   await ensureTables(strapi, MIGRATION);
-  await pruneDaily(strapi, 'history', () => pruneHistory(strapi, envDays('HISTORY_RETENTION_DAYS', 365)));
+  await pruneDaily(strapi, 'history', () =>
+    pruneHistory(strapi, envDays(process.env.HISTORY_RETENTION_DAYS, 365)),
+  );
 }
 
 export function stopHistory(strapi: Core.Strapi): void {

@@ -20,9 +20,9 @@ export async function ensureTables(strapi: Core.Strapi, file: string): Promise<v
   await migration.up(strapi.db.connection);
 }
 
-/** A whole number of days from the environment, `fallback` when unset or not a positive number. */
-export function envDays(name: string, fallback: number): number {
-  const days = Number.parseInt(process.env[name] ?? '', 10);
+/** A whole number of days from an environment value, `fallback` when unset or not a positive number. */
+export function envDays(value: string | undefined, fallback: number): number {
+  const days = Number.parseInt(value ?? '', 10);
   return Number.isFinite(days) && days > 0 ? days : fallback;
 }
 
