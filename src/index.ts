@@ -18,6 +18,8 @@ import { registerHistoryRoutes } from './history/routes';
 import { bootstrapReview } from './review';
 import { startReviewMails, stopReviewMails } from './review/mail';
 import { registerReviewRoutes } from './review/routes';
+import { startSchedules, stopSchedules } from './schedules';
+import { registerScheduleRoutes } from './schedules/routes';
 import { registerHiddenFields } from './graphql/hidden-fields';
 import { registerSchemaDocument } from './graphql/schema-document';
 import { registerTimelineQuery } from './graphql/timeline';
@@ -67,6 +69,8 @@ export default {
     registerAuditRoutes(strapi);
     // Review before publishing: /admin/review (the stages' rules on writes: the change feed's middleware).
     registerReviewRoutes(strapi);
+    // Scheduled publishing: /admin/schedules (the runs: pg-boss jobs, started at bootstrap).
+    registerScheduleRoutes(strapi);
     auditDataTransfers(strapi);
     // The search index is rewritten by every write, in its transaction (src/search).
     registerSearch(strapi);
@@ -119,11 +123,14 @@ export default {
     if (env.bool('SEED_ON_BOOT', env('NODE_ENV') !== 'production')) await seedIfEmpty(strapi);
     // Partner webhooks: the delivery queue (pg-boss, PostgreSQL only) and its workers.
     await startWebhooks(strapi);
+    // Scheduled publishing: its table, its queue and worker on the same job engine (src/schedules).
+    await startSchedules(strapi);
   },
 
   async destroy({ strapi }: { strapi: Core.Strapi }) {
     await stopOps(strapi);
     await settleAfterAnswers(strapi); // password reset mails of answers already sent
+    stopSchedules(strapi); // its worker stops with the job engine, after a run in progress
     await stopWebhooks(strapi);
     stopChanges(strapi);
     stopHistory(strapi);

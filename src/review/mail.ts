@@ -83,7 +83,7 @@ const KIND_LABELS: Record<MailKind, string> = {
   published: 'Publié',
 };
 
-function editLink(strapi: Core.Strapi, uid: string, documentId: string, locale: string): string {
+export function editLink(strapi: Core.Strapi, uid: string, documentId: string, locale: string): string {
   const admin = String(strapi.config.get('admin.absoluteUrl') ?? '');
   const single = (strapi.getModel(uid as never) as { kind?: string }).kind === 'singleType';
   const path = single ? `single-types/${uid}` : `collection-types/${uid}/${documentId}`;

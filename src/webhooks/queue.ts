@@ -330,6 +330,16 @@ export async function startQueue(strapi: Core.Strapi): Promise<void> {
   sweep(strapi).catch((error: Error) => strapi.log.error(`Webhooks: sweep failed: ${error.message}`));
 }
 
+/**
+ * The job engine this queue runs on, for the other jobs of the application (scheduled publishing,
+ * src/schedules): its pg-boss, and whether this process runs workers (a script only queues).
+ * Undefined before the queue started, after it stopped, and on SQLite.
+ */
+export function jobEngine(strapi: Core.Strapi): { boss: PgBoss; workers: boolean } | undefined {
+  const runtime = runtimes.get(strapi);
+  return runtime ? { boss: runtime.boss, workers: runtime.settings.workers } : undefined;
+}
+
 /** Delivery jobs waiting to run (created or waiting for a retry), for /metrics; 0 when off. */
 export async function queueDepth(strapi: Core.Strapi): Promise<number> {
   const runtime = runtimes.get(strapi);
