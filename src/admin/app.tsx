@@ -5,12 +5,15 @@
  * types reach the panel here, as admin translations.
  */
 import type { StrapiApp } from '@strapi/strapi/admin';
+import { Eye } from '@strapi/icons';
 import { FIELD_TEXTS, TYPE_NAMES } from '../admin-views/texts';
 import { VOCABULARIES } from '../vocabulary/labels';
 import logo from './extensions/logo.svg';
 import mark from './extensions/logo-mark.svg';
 import { HistoryPanel } from './extensions/history-panel';
 import { ReviewPanel } from './extensions/review-panel';
+import { SchedulePanel } from './extensions/schedule-panel';
+import { addWorkflowColumns } from './extensions/workflow-columns';
 import { labelEnumerationColumns, loadVocabularyLabels } from './extensions/vocabulary-labels';
 import { WebhookSecret } from './extensions/webhook-secret';
 
@@ -195,12 +198,22 @@ export default {
       permissions: [{ action: 'admin::users.read', subject: null }],
       Component: () => import('./extensions/audit-log-page'),
     });
+    // The home page's « Relecture »: « À relire » for Communication, « Renvoyé » for an author.
+    (app as unknown as { widgets: { register(widget: unknown): void } }).widgets.register({
+      id: 'review',
+      icon: Eye,
+      title: { id: 'inter-actions.widget.review.title', defaultMessage: 'Relecture' },
+      component: async () => (await import('./extensions/review-widget')).ReviewWidget,
+      permissions: [{ action: 'plugin::content-manager.explorer.read' }],
+    });
   },
   bootstrap(app: StrapiApp) {
     // Kinds and themes by their labels in list views (the API keeps the keys).
     const backend = (window as unknown as { strapi?: { backendURL?: string } }).strapi?.backendURL ?? '';
     loadVocabularyLabels(backend, window.localStorage.getItem('strapi-admin-language') ?? DEFAULT_LANGUAGE);
     app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', labelEnumerationColumns);
+    // « Relecture » and « Planifié » columns in the list views of the six types (src/review, src/schedules).
+    app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', addWorkflowColumns);
     // Webhook subscriptions: a new signing secret, shown once (src/webhooks/admin-routes.ts).
     const contentManager = app.getPlugin('content-manager') as unknown as {
       injectComponent(
@@ -212,7 +225,8 @@ export default {
     };
     // « Historique »: the versions of the entry in the locale shown, and their restore (src/history).
     // « Relecture »: the entry's review stage and its moves (src/review).
-    contentManager.apis.addEditViewSidePanel([ReviewPanel, HistoryPanel]);
+    // « Planifier »: its upcoming schedules, and scheduling a publish or unpublish (src/schedules).
+    contentManager.apis.addEditViewSidePanel([ReviewPanel, SchedulePanel, HistoryPanel]);
     contentManager.injectComponent('editView', 'right-links', {
       name: 'webhook-secret',
       Component: WebhookSecret,

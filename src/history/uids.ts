@@ -12,3 +12,11 @@ export const HISTORY_UIDS = [
 ] as const;
 
 export const isHistoryUid = (uid: string): boolean => (HISTORY_UIDS as readonly string[]).includes(uid);
+
+/** Those of them with drafts, whose publish may be scheduled (sites and funders are live at once). */
+export const SCHEDULE_UIDS = [
+  'api::project.project',
+  'api::service.service',
+  'api::enterprise.enterprise',
+  'api::organisation.organisation',
+] as const;

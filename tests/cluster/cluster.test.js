@@ -10,13 +10,16 @@
 // 3. an upload through one instance is readable through the other and through HAProxy;
 // 4. partner webhook deliveries happen once per event, though both instances run delivery workers
 //    (pg-boss), and their signatures verify with the snippet docs/partners.en.md gives partners;
-// 5. ten clients flood both instances with the worst filters the API accepts while PostgreSQL makes
+// 5. scheduled publishes (src/schedules): six, scheduled through either instance, each published
+//    exactly once though both run the pg-boss jobs;
+// 6. ten clients flood both instances with the worst filters the API accepts while PostgreSQL makes
 //    them wait: a reader of cached and uncached cheap URLs keeps getting 200 and HAProxy keeps
 //    both servers up (the flood is shed with 429/503, /_ready is not a pool check);
-// 6. under a bounded read+write load through HAProxy, one instance is SIGKILLed: HAProxy routes
+// 7. under a bounded read+write load through HAProxy, one instance is SIGKILLed: HAProxy routes
 //    around it, no acknowledged write is lost, and the only errors are requests that were in
 //    flight when it died;
-// 7. SIGTERM on the other: exit code 0.
+// 8. SIGTERM on the other: exit code 0; a schedule that fell due while no instance ran is
+//    published once by the next instance to start.
 'use strict';
 const { after, before, describe, it } = require('node:test');
 const assert = require('node:assert/strict');
@@ -376,6 +379,57 @@ function verifyInterActionsSignature(rawBody, header, secret, toleranceSeconds =
     });
 }
 
+/** Runs `query` on the run's database (a client of its own). */
+async function sql(query, values) {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(query, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drafts a project through `instance` and schedules its publish `seconds` from now. */
+async function scheduledDraft(instance, title, slug, seconds) {
+  const linked = await relations(instance);
+  const created = await direct(instance, 'POST', `${projectsApi}?locale=fr`, {
+    body: projectBody(title, slug, linked),
+    headers: auth(),
+  });
+  assert.equal(created.status, 201, created.text);
+  const documentId = created.json().data.documentId;
+  const scheduled = await direct(instance, 'POST', '/admin/schedules', {
+    body: {
+      uid: 'api::project.project',
+      documentId,
+      locale: 'fr',
+      action: 'publish',
+      at: new Date(Date.now() + seconds * 1000).toISOString(),
+    },
+    headers: auth(),
+  });
+  assert.equal(scheduled.status, 201, scheduled.text);
+  return documentId;
+}
+
+/** How many times each document was published (the audit log's entries), and its schedules' states. */
+async function publishRecords(documentIds) {
+  const published = await sql(
+    `SELECT object->>'id' AS id, count(*)::int AS n FROM audit_log
+      WHERE action = 'entry.publish' AND object->>'id' = ANY($1::text[]) GROUP BY 1`,
+    [documentIds],
+  );
+  const schedules = await sql(
+    'SELECT document_id, status FROM publish_schedules WHERE document_id = ANY($1::text[])',
+    [documentIds],
+  );
+  return {
+    publishes: Object.fromEntries(published.map((row) => [row.id, row.n])),
+    statuses: Object.fromEntries(schedules.map((row) => [row.document_id, row.status])),
+  };
+}
+
 describe('two instances, one database, one Redis', () => {
   it('the administrator created on the command line logs in', async () => {
     const login = await direct(instances[0], 'POST', '/admin/login', {
@@ -579,6 +633,28 @@ describe('two instances, one database, one Redis', () => {
     );
   });
 
+  it('scheduled publishes run once each, with both instances running their jobs', async () => {
+    const documentIds = [];
+    for (let n = 0; n < 6; n += 1)
+      documentIds.push(await scheduledDraft(instances[n % 2], `Planifié ${n}`, `planifie-${n}`, 4));
+    const deadline = Date.now() + 60_000;
+    let records;
+    do {
+      await sleep(500);
+      records = await publishRecords(documentIds);
+    } while (Object.values(records.statuses).some((status) => status === 'pending') && Date.now() < deadline);
+    assert.deepEqual(
+      records,
+      {
+        publishes: Object.fromEntries(documentIds.map((id) => [id, 1])),
+        statuses: Object.fromEntries(documentIds.map((id) => [id, 'done'])),
+      },
+      'each schedule publishes exactly once',
+    );
+    for (const documentId of documentIds)
+      assert.equal((await balanced('GET', `/api/projects/${documentId}?locale=fr`)).status, 200);
+  });
+
   it('ten clients flooding both instances with the worst accepted filters: cached and cheap reads still answer 200, HAProxy keeps both servers up', async () => {
     // The worst filter the API accepts (src/security/relation-filters.ts: every crossing, every text
     // condition beyond a relation), made to wait by a lock on the projects table: each one holds a
@@ -716,8 +792,33 @@ describe('two instances, one database, one Redis', () => {
     }
   });
 
+  let dueWhileDown;
   it('SIGTERM: the survivor drains and exits 0', async () => {
+    // Scheduled just before the last instance stops, due while none runs (the next test).
+    dueWhileDown = await scheduledDraft(instances[0], 'Planifié pendant la panne', 'planifie-panne', 6);
     instances[0].child.kill('SIGTERM');
     assert.equal(await instances[0].exited, 0, instances[0].output());
+  });
+
+  it('a schedule due while every instance was down runs once when one starts again', async () => {
+    const [{ run_at: runAt }] = await sql('SELECT run_at FROM publish_schedules WHERE document_id = $1', [
+      dueWhileDown,
+    ]);
+    await sleep(Math.max(0, new Date(runAt).getTime() - Date.now() + 1000));
+    assert.deepEqual(await publishRecords([dueWhileDown]), {
+      publishes: {},
+      statuses: { [dueWhileDown]: 'pending' },
+    });
+    const restarted = await startInstance('app3');
+    const deadline = Date.now() + 60_000;
+    let records;
+    do {
+      await sleep(500);
+      records = await publishRecords([dueWhileDown]);
+    } while (records.statuses[dueWhileDown] === 'pending' && Date.now() < deadline);
+    assert.deepEqual(records, { publishes: { [dueWhileDown]: 1 }, statuses: { [dueWhileDown]: 'done' } });
+    assert.equal((await direct(restarted, 'GET', `/api/projects/${dueWhileDown}?locale=fr`)).status, 200);
+    restarted.child.kill('SIGTERM');
+    assert.equal(await restarted.exited, 0, restarted.output());
   });
 });
