@@ -1901,7 +1901,88 @@ function reviewCases(role: string): Case[] {
   return cases;
 }
 
+/**
+ * Scheduled publishing (src/schedules): who may publish the entry in every targeted locale
+ * schedules it (201) and cancels it (200); every other role gets a 403 and writes nothing, nor may
+ * it cancel Communication's schedule. Types without drafts have nothing to schedule: 400 for all.
+ */
+const idOf = (answer: Answer) => (answer.body.data as { id: number }).id;
+function scheduleCases(role: string): Case[] {
+  const rule = ADMIN[role];
+  const session = () => admins[role];
+  const cases: Case[] = [];
+  const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
+  for (const type of schema.types.filter((candidate) =>
+    (HISTORY_UIDS as readonly string[]).includes(candidate.uid),
+  )) {
+    const drafts = type.draftAndPublish;
+    const usable: State = type.kind === 'singleType' ? statesOf(type)[0] : 'published';
+    for (const locale of [...schema.locales, '*']) {
+      cases.push({
+        name: `${role} × ${type.singularName}: schedule a publish of ${locale}`,
+        serial: true,
+        run: async () => {
+          const doc =
+            type.kind === 'singleType'
+              ? await makeDoc(type, usable)
+              : ((fixtures.get(type.uid) ?? []).find((candidate) => candidate.state === usable) as Doc);
+          if (locale !== '*' && !doc.locales.includes(locale)) return undefined;
+          const targeted = locale === '*' ? doc.locales : [locale];
+          const allowed = targeted.every((code) => allows(rule, rule.publish, type, code, false));
+          const knex = app.strapi.db.connection;
+          const count = async () =>
+            Number(
+              (
+                (await knex('publish_schedules')
+                  .where('document_id', doc.documentId)
+                  .count('* as n')) as Row[]
+              )[0].n,
+            );
+          const before = await count();
+          const body = {
+            uid: type.uid,
+            documentId: doc.documentId,
+            locale,
+            action: 'publish',
+            at: inAnHour(),
+          };
+          const answer = await call('post', '/admin/schedules', session().headers, body);
+          const expected = !drafts ? 400 : allowed ? 201 : 403;
+          if (answer.status !== expected)
+            return `POST: expected ${expected}, got ${answer.status} ${short(answer.text)}`;
+          if (expected !== 201) {
+            if ((await count()) !== before) return 'refused, yet a schedule was written';
+            if (!drafts) return undefined;
+            // Nor may it cancel one made by Communication.
+            const theirs = await call('post', '/admin/schedules', admins.communication.headers, body);
+            if (theirs.status !== 201)
+              return `Communication's schedule: ${theirs.status} ${short(theirs.text)}`;
+            const cancel = await call('delete', `/admin/schedules/${idOf(theirs)}`, session().headers);
+            const listed = await call(
+              'get',
+              `/admin/schedules?documentId=${doc.documentId}`,
+              session().headers,
+            );
+            await call('delete', `/admin/schedules/${idOf(theirs)}`, admins.communication.headers);
+            if (cancel.status !== 403) return `cancel: expected 403, got ${cancel.status}`;
+            return listed.status === 200 ? undefined : `GET: expected 200, got ${listed.status}`;
+          }
+          const cancel = await call('delete', `/admin/schedules/${idOf(answer)}`, session().headers);
+          return cancel.status === 200 ? undefined : `cancel: expected 200, got ${cancel.status}`;
+        },
+      });
+    }
+  }
+  return cases;
+}
+
 describe('the editorial workflow: history and audit log', () => {
+  it.each(Object.keys(ADMIN))(
+    '%s: schedules and cancels publishes where its role may publish',
+    async (role) => {
+      expect(await runCases('schedules', scheduleCases(role))).toBe('');
+    },
+  );
   it.each(Object.keys(ADMIN))(
     '%s: review stages, submitted and approved where its role allows',
     async (role) => {
@@ -1932,6 +2013,7 @@ describe('the editorial workflow: history and audit log', () => {
       ...Object.keys(contentCallers).flatMap((caller) =>
         [
           '/admin/audit-logs',
+          '/admin/schedules',
           `/admin/history/api::project.project/${seeded.get('api::project.project')?.[0]}`,
         ].map((path) => ({
           name: `${caller}: GET ${path}`,
