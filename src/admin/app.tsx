@@ -45,6 +45,10 @@ const BRANDING: Record<Language, Record<string, string>> = {
     'content-manager.preview.device.select': 'Type d’appareil',
     'content-manager.preview.device.desktop': 'Ordinateur',
     'content-manager.preview.device.mobile': 'Mobile',
+    // Nor the home page's widget picker.
+    'HomePage.addWidget.title': 'Ajouter un widget',
+    'HomePage.addWidget.button': 'Ajouter un widget',
+    'HomePage.addWidget.noWidgetsAvailable': 'Aucun widget à ajouter',
   },
   de: {
     'Auth.form.welcome.title': 'Willkommen bei Inter-Actions',

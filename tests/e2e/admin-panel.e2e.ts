@@ -8,10 +8,18 @@
  * admin language is German finds the panel in German, the French version read-only and the German
  * one editable, restores an older German title from the history panel (« Verlauf » in German) and
  * sends the German version for review; the super administrator finds it all in « Journal d'audit ».
+ * Between them, the editorial workflow: a Project coordinator opens its draft from the project
+ * list, completes it and sends it « À relire »; Communication gets the mail (a real SMTP server),
+ * opens the entry from the home page's « À relire », compares versions in « Historique »,
+ * approves it and schedules its publish a minute ahead; the list shows the stage and the date, and
+ * the entry goes live at that time.
  * Screenshots of each step go to test-results/e2e/.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FIELD_TEXTS } from '../../src/admin-views/texts';
+import { decodeQuotedPrintable } from '../support/smtp';
 import { adminToken, createAdminUser, setAdminLanguage } from './support/admin-api';
 import { baseUrl, launchBrowser, screenshot } from './support/browser';
 
@@ -146,8 +154,11 @@ describe('communications staff in the admin panel, in French', () => {
     // Headers are shown in capitals (CSS): compare without case.
     const names = (await headers.allInnerTexts()).map((text) => text.trim().toLowerCase()).filter(Boolean);
     const expected = [TEXTS.title, TEXTS.site, TEXTS.kind, TEXTS.foundedYear].map((text) => text.label);
-    // Strapi's own columns, in French: the locales (i18n) and the publication status.
-    expect(names).toEqual([...expected, 'Disponible en', 'Statut'].map((name) => name.toLowerCase()));
+    // Strapi's own columns, in French: the locales (i18n) and the publication status; ours: the
+    // review stage and the next schedule (src/admin/extensions/workflow-columns.tsx).
+    expect(names).toEqual(
+      [...expected, 'Disponible en', 'Relecture', 'Planifié', 'Statut'].map((name) => name.toLowerCase()),
+    );
     // Years as written, not "2 013".
     await page
       .getByRole('gridcell', { name: /^(19|20)\d\d$/ })
@@ -258,6 +269,190 @@ describe('communications staff in the admin panel, in French', () => {
   });
 });
 
+const COORDINATOR = { email: 'paul@example.test', password: 'Coordinator-Passw0rd-e2e' };
+const REVIEWED = {
+  title: 'Maison de quartier relue E2E',
+  slug: 'maison-de-quartier-relue-e2e',
+  summary: 'Résumé complété par le coordinateur, relu puis publié à l’heure prévue.',
+  comment: 'Résumé complété, merci de relire',
+};
+
+/** The mails the SMTP server of the run received for `address` (tests/e2e/support/global-setup.ts). */
+function mailsTo(address: string): string[] {
+  const dir = process.env.E2E_MAIL_DIR ?? '';
+  return readdirSync(dir)
+    .sort()
+    .map((file) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { to: string[]; data: string })
+    .filter((mail) => mail.to.includes(address))
+    .map((mail) => decodeQuotedPrintable(mail.data));
+}
+
+/** The next whole minute at least `seconds` ahead, as the panel's date field takes it (Luxembourg). */
+function nextMinute(seconds: number): { field: string; at: Date } {
+  const at = new Date(Math.ceil((Date.now() + seconds * 1000) / 60_000) * 60_000);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Luxembourg',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((part) => [part.type, part.value]),
+  );
+  return { field: `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`, at };
+}
+
+describe('a coordinator’s change, reviewed and scheduled by Communication', () => {
+  let coordinator: { context: BrowserContext; page: Page };
+  let communication: { context: BrowserContext; page: Page };
+  let scheduledAt: Date;
+
+  beforeAll(async () => {
+    const token = await adminToken(ADMIN.email, ADMIN.password);
+    await createAdminUser(token, 'project-coordinator', COORDINATOR.email, COORDINATOR.password, {
+      firstname: 'Paul',
+      lastname: 'Coordination',
+    });
+    // Its own project, drafted earlier (the coordinator's role edits its own entries only).
+    const sites = await (await fetch(`${baseUrl()}/api/sites?filters[name][$eq]=${PROJECT.site}`)).json();
+    const created = await fetch(
+      `${baseUrl()}/content-manager/collection-types/api::project.project?locale=fr`,
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${await adminToken(COORDINATOR.email, COORDINATOR.password)}`,
+        },
+        body: JSON.stringify({
+          title: REVIEWED.title,
+          slug: REVIEWED.slug,
+          kind: 'community-work',
+          foundedYear: 2025,
+          site: { connect: [{ documentId: sites.data[0].documentId, locale: 'fr' }] },
+        }),
+      },
+    );
+    expect(created.status).toBe(201);
+    coordinator = await newPage();
+    communication = await newPage();
+  });
+
+  afterAll(async () => {
+    await coordinator?.context.close();
+    await communication?.context.close();
+  });
+
+  it('the coordinator opens its draft from the project list, completes it and sends it « À relire »', async () => {
+    const { page } = coordinator;
+    await login(page, COORDINATOR.email, COORDINATOR.password);
+    await page.getByRole('link', { name: 'Gestion du contenu' }).click();
+    await page.getByRole('link', { name: 'Projets', exact: true }).click();
+    await page.getByRole('gridcell', { name: REVIEWED.title, exact: true }).click();
+    const summary = page.locator('textarea[name=summary]');
+    await summary.waitFor();
+    await summary.fill(REVIEWED.summary);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await notification(page, 'Sauvegardé');
+    // A coordinator does not publish (Strapi shows the button, disabled); it sends for review.
+    const publish = page.getByRole('button', { name: 'Publier' });
+    expect((await publish.count()) === 0 || (await publish.isDisabled())).toBe(true);
+    await page.getByLabel('Commentaire').fill(REVIEWED.comment);
+    await page.getByRole('button', { name: 'Envoyer en relecture' }).click();
+    await notification(page, 'Étape : À relire.');
+    await page.locator('[data-stage=review]').waitFor();
+    await screenshot(page, '11-coordinator-sent-for-review');
+  });
+
+  it('Communication gets the mail and opens the entry from the home page’s « À relire »', async () => {
+    let mail: string | undefined;
+    for (let attempt = 0; attempt < 100 && !mail; attempt += 1) {
+      mail = mailsTo(COMMUNICATION.email).find((text) => text.includes(REVIEWED.title));
+      if (!mail) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(mail).toContain('Une entrée attend votre relecture');
+    expect(mail).toContain('/admin/content-manager/collection-types/api::project.project/');
+
+    const { page } = communication;
+    await login(page, COMMUNICATION.email, COMMUNICATION.password);
+    const entry = page.getByRole('link', { name: `${REVIEWED.title} (fr)` });
+    await entry.scrollIntoViewIfNeeded();
+    await screenshot(page, '12-home-to-review');
+    await entry.click();
+    await page.locator('textarea[name=summary]').waitFor();
+    expect(await page.locator('textarea[name=summary]').inputValue()).toBe(REVIEWED.summary);
+    // The « Relecture » panel: the stage and the coordinator's comment.
+    await page.locator('[data-stage=review]').waitFor();
+    await page.getByText(`« ${REVIEWED.comment} »`).waitFor();
+    await screenshot(page, '13-opened-from-home');
+  });
+
+  it('compares in « Historique », approves and schedules the publish', async () => {
+    const { page } = communication;
+    const versions = page.getByRole('button', { name: /^Voir la version du / });
+    await versions.nth(1).waitFor();
+    // The version before the coordinator's save, beside the latest: the summary differs.
+    await versions.nth(1).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('tr[data-field=summary][data-differs=true]').waitFor();
+    await page.waitForTimeout(500); // the dialog's fade-in, for the screenshot only
+    await screenshot(page, '14-communication-compares');
+    await dialog.getByRole('button', { name: 'Fermer' }).first().click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: 'Approuver' }).click();
+    await notification(page, 'Étape : Approuvé.');
+    await page.locator('[data-stage=approved]').waitFor();
+
+    const { field, at } = nextMinute(20);
+    scheduledAt = at;
+    await page.getByLabel('Date et heure (heure de Luxembourg)').fill(field);
+    await page.getByRole('button', { name: 'Planifier', exact: true }).click();
+    await page
+      .locator('[role=alert], [role=status]')
+      .getByText(/^Planifié : Publier, /)
+      .first()
+      .waitFor();
+    await page.locator('li[data-schedule]').waitFor();
+    await screenshot(page, '15-communication-scheduled');
+  });
+
+  it('the project list shows the stage and the scheduled date', async () => {
+    const { page } = communication;
+    await page.getByRole('link', { name: 'Projets', exact: true }).click();
+    const row = page.getByRole('row', { name: new RegExp(REVIEWED.title) });
+    await row.locator('[data-stage=approved]').waitFor();
+    expect(await row.locator('[data-scheduled]').getAttribute('data-scheduled')).toBe(
+      scheduledAt.toISOString(),
+    );
+    await row.locator('[data-scheduled]').scrollIntoViewIfNeeded(); // the table scrolls sideways
+    await screenshot(page, '16-list-scheduled');
+  });
+
+  it('goes live at the time, with what was approved', async () => {
+    const read = async () =>
+      (await (await fetch(`${baseUrl()}/api/projects?filters[slug][$eq]=${REVIEWED.slug}&locale=fr`)).json())
+        .data as { summary: string | null; publishedAt: string }[];
+    expect(await read()).toEqual([]);
+    let live = await read();
+    while (live.length === 0 && Date.now() < scheduledAt.getTime() + 90_000) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      live = await read();
+    }
+    expect(live[0]?.summary).toBe(REVIEWED.summary);
+    expect(new Date(live[0].publishedAt).getTime()).toBeGreaterThanOrEqual(scheduledAt.getTime());
+    const { page } = communication;
+    await page.reload();
+    const row = page.getByRole('row', { name: new RegExp(REVIEWED.title) });
+    await row.locator('[data-stage=draft]').waitFor();
+    expect(await row.locator('[data-scheduled]').count()).toBe(0);
+    await screenshot(page, '17-list-published-on-time');
+  }, 240_000);
+});
+
 describe('a Translator whose admin language is German', () => {
   let context: BrowserContext;
   let page: Page;
@@ -287,7 +482,7 @@ describe('a Translator whose admin language is German', () => {
     expect(await title.isEditable()).toBe(false);
     expect(await page.locator('input[name=foundedYear]').isEditable()).toBe(false);
     expect(await page.getByRole('button', { name: 'Veröffentlichen' }).count()).toBe(0);
-    await screenshot(page, '11-translator-german-panel-french-read-only');
+    await screenshot(page, '18-translator-german-panel-french-read-only');
   });
 
   it('can edit the German version', async () => {
@@ -296,7 +491,7 @@ describe('a Translator whose admin language is German', () => {
     await title.waitFor();
     expect(await title.inputValue()).toBe(PROJECT.germanTitle);
     expect(await title.isEditable()).toBe(true);
-    await screenshot(page, '12-translator-german-editable');
+    await screenshot(page, '19-translator-german-editable');
   });
 
   it('restores an older German text from « Verlauf » (the history panel): a new draft, not published', async () => {
@@ -311,7 +506,7 @@ describe('a Translator whose admin language is German', () => {
       (count) => document.querySelectorAll('button[aria-label^="Version vom "]').length > count,
       before,
     );
-    await screenshot(page, '13-translator-history-panel');
+    await screenshot(page, '20-translator-history-panel');
     // The version before the bad save, beside the latest: the title differs.
     await versions.nth(1).click();
     const dialog = page.getByRole('dialog');
@@ -320,12 +515,12 @@ describe('a Translator whose admin language is German', () => {
     expect(await dialog.locator('tr[data-field=title] td').nth(1).innerText()).toBe(PROJECT.germanTitle);
     expect(await dialog.locator('tr[data-field=title] td').nth(2).innerText()).toBe(PROJECT.germanBadTitle);
     await page.waitForTimeout(500); // the dialog's fade-in, for the screenshot only
-    await screenshot(page, '14-translator-history-version');
+    await screenshot(page, '21-translator-history-version');
     await dialog.getByRole('button', { name: 'Wiederherstellen' }).click();
     await notification(page, 'Version wiederhergestellt: Sie ist jetzt der Entwurf (nicht veröffentlicht).');
     await title.waitFor();
     expect(await title.inputValue()).toBe(PROJECT.germanTitle);
-    await screenshot(page, '15-translator-history-restored');
+    await screenshot(page, '22-translator-history-restored');
     // What the public reads did not move: the German version published before.
     const [published] = await restProject('de');
     expect(published.title).toBe(PROJECT.germanTitle);
@@ -339,7 +534,7 @@ describe('a Translator whose admin language is German', () => {
     await notification(page, 'Schritt: Zur Durchsicht.');
     await page.locator('[data-stage=review]').waitFor();
     await page.getByText('« Titel wiederhergestellt, bitte prüfen »').waitFor();
-    await screenshot(page, '16-translator-sent-for-review');
+    await screenshot(page, '23-translator-sent-for-review');
   });
 });
 
@@ -366,7 +561,7 @@ describe('the super administrator reads the audit log', () => {
     await page.locator('tr[data-action="entry.publish"]', { hasText: COMMUNICATION.email }).first().waitFor();
     await page.locator('tr[data-action="entry.restore"]', { hasText: TRANSLATOR.email }).first().waitFor();
     await page.locator('tr[data-action="entry.stage"]', { hasText: TRANSLATOR.email }).first().waitFor();
-    await screenshot(page, '17-audit-log');
+    await screenshot(page, '24-audit-log');
 
     await page.getByLabel('Utilisateur').fill(TRANSLATOR.email);
     await page.getByRole('button', { name: 'Filtrer' }).click();
@@ -377,6 +572,6 @@ describe('the super administrator reads the audit log', () => {
     );
     const actions = await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-action')));
     expect(actions).toEqual(expect.arrayContaining(['entry.stage', 'entry.restore', 'admin.login']));
-    await screenshot(page, '18-audit-log-filtered');
+    await screenshot(page, '25-audit-log-filtered');
   });
 });

@@ -21,7 +21,8 @@ export interface Mailbox {
 export const SMTP_USER = 'cms';
 export const SMTP_PASSWORD = 'smtp-secret';
 
-export async function startMailbox(): Promise<Mailbox> {
+/** `onMail`: called with each message as it arrives (e.g. to keep it where another process reads it). */
+export async function startMailbox(onMail?: (mail: ReceivedMail) => void): Promise<Mailbox> {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
@@ -34,14 +35,16 @@ export async function startMailbox(): Promise<Mailbox> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        received.push({
+        const mail: ReceivedMail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
           to: session.envelope.rcptTo.map((recipient) => recipient.address),
           user: session.user as string | undefined,
           data: Buffer.concat(chunks)
             .toString('utf8')
             .replace(/=\r?\n/g, ''),
-        });
+        };
+        received.push(mail);
+        onMail?.(mail);
         callback();
       });
     },

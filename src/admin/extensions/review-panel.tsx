@@ -57,7 +57,18 @@ interface State {
   comment: string | null;
 }
 
-function ReviewContent({ model, documentId, locale }: { model: string; documentId: string; locale: string }) {
+/** `version` changes with each save or publish of the entry: read again, keeping what is typed. */
+function ReviewContent({
+  model,
+  documentId,
+  locale,
+  version,
+}: {
+  model: string;
+  documentId: string;
+  locale: string;
+  version: string;
+}) {
   const intl = useIntl();
   const language = (['fr', 'de', 'en'].includes(intl.locale) ? intl.locale : 'fr') as Language;
   const texts = TEXTS[language];
@@ -80,7 +91,7 @@ function ReviewContent({ model, documentId, locale }: { model: string; documentI
       () => setState(null),
     );
   }, [get, locale, path]);
-  useEffect(load, [load]);
+  useEffect(load, [load, version]);
 
   const move = async (stage: Stage) => {
     setBusy(true);
@@ -160,9 +171,10 @@ export function ReviewPanel(props: {
   return {
     title: TEXTS[language].title,
     content: props.documentId ? (
-      // A save or a publish may move the stage: read again after each.
+      // A save or a publish may move the stage: read again after each (a comment being typed stays).
       <ReviewContent
-        key={`${locale}|${props.document?.updatedAt ?? ''}|${props.document?.publishedAt ?? ''}`}
+        key={locale}
+        version={`${props.document?.updatedAt ?? ''}|${props.document?.publishedAt ?? ''}`}
         model={props.model}
         documentId={props.documentId}
         locale={locale}

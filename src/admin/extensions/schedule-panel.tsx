@@ -104,14 +104,17 @@ export const luxembourgTime = (at: string, language: string) =>
 const reasonOf = (error: unknown) =>
   (error as { response?: { data?: { error?: { message?: string } } } }).response?.data?.error?.message ?? '';
 
+/** `version` changes with each save or publish of the entry: read again, keeping what is typed. */
 function ScheduleContent({
   model,
   documentId,
   locale,
+  version,
 }: {
   model: string;
   documentId: string;
   locale: string;
+  version: string;
 }) {
   const intl = useIntl();
   const language = languageOf(intl.locale);
@@ -138,7 +141,7 @@ function ScheduleContent({
       () => setMayPublish(false),
     );
   }, [documentId, get, locale, model]);
-  useEffect(load, [load]);
+  useEffect(load, [load, version]);
 
   const refused = (error: unknown) =>
     toggleNotification({
@@ -278,9 +281,10 @@ export function SchedulePanel(props: {
   return {
     title: TEXTS[language].title,
     content: props.documentId ? (
-      // A publish may have been the scheduled one: read again after each.
+      // A publish may have been the scheduled one: read again after each (what is typed stays).
       <ScheduleContent
-        key={`${locale}|${props.document?.updatedAt ?? ''}|${props.document?.publishedAt ?? ''}`}
+        key={locale}
+        version={`${props.document?.updatedAt ?? ''}|${props.document?.publishedAt ?? ''}`}
         model={props.model}
         documentId={props.documentId}
         locale={locale}

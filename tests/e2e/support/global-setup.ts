@@ -3,7 +3,8 @@
  * `strapi start` in production mode (the admin panel as staff get it), seeded at boot. The tests
  * read its address from E2E_BASE_URL; global-teardown.ts stops it and drops the database.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   createDatabase,
@@ -14,9 +15,11 @@ import {
 } from '../../support/database';
 import { randomSecrets } from '../../../src/utils/secrets';
 import { APP_DIR, spawnStrapi, waitForHealth, type ServerProcess } from '../../support/server-process';
+import { smtpEnv, startMailbox, type Mailbox } from '../../support/smtp';
 
 declare global {
   var e2eServer: ServerProcess | undefined;
+  var e2eMailbox: Mailbox | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -36,6 +39,16 @@ export default async function globalSetup(): Promise<void> {
   await createDatabase(database);
   process.env.TEST_RUN_PREFIX = prefix;
 
+  // A real SMTP server; each message it receives is kept as a JSON file in E2E_MAIL_DIR, where the
+  // tests (another module registry) read what staff would find in their mailbox.
+  const mailDir = mkdtempSync(path.join(os.tmpdir(), 'ia-e2e-mail-'));
+  let mails = 0;
+  globalThis.e2eMailbox = await startMailbox((mail) => {
+    mails += 1;
+    writeFileSync(path.join(mailDir, `${String(mails).padStart(4, '0')}.json`), JSON.stringify(mail));
+  });
+  process.env.E2E_MAIL_DIR = mailDir;
+
   const server = await spawnStrapi({
     env: {
       NODE_ENV: 'production',
@@ -44,6 +57,7 @@ export default async function globalSetup(): Promise<void> {
       SEED_ON_BOOT: 'true',
       // The browser speaks plain HTTP to 127.0.0.1; in production a TLS proxy sits in front.
       REQUIRE_HTTPS: 'false',
+      ...smtpEnv(globalThis.e2eMailbox),
       ...randomSecrets(),
     },
   });
