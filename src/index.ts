@@ -20,6 +20,8 @@ import { startReviewMails, stopReviewMails } from './review/mail';
 import { registerReviewRoutes } from './review/routes';
 import { startSchedules, stopSchedules } from './schedules';
 import { registerScheduleRoutes } from './schedules/routes';
+import { bootstrapTranslations } from './translations';
+import { registerTranslationRoutes } from './translations/routes';
 import { registerHiddenFields } from './graphql/hidden-fields';
 import { registerSchemaDocument } from './graphql/schema-document';
 import { registerTimelineQuery } from './graphql/timeline';
@@ -71,6 +73,8 @@ export default {
     registerReviewRoutes(strapi);
     // Scheduled publishing: /admin/schedules (the runs: pg-boss jobs, started at bootstrap).
     registerScheduleRoutes(strapi);
+    // Translation status: /admin/translations (kept by the change feed's middleware, src/translations).
+    registerTranslationRoutes(strapi);
     auditDataTransfers(strapi);
     // The search index is rewritten by every write, in its transaction (src/search).
     registerSearch(strapi);
@@ -111,6 +115,7 @@ export default {
     await bootstrapAudit(strapi); // audit log tables, pruning at boot and daily
     await bootstrapReview(strapi); // review stages and mail tables
     startReviewMails(strapi); // review mails: every minute, and after each move
+    await bootstrapTranslations(strapi); // translation baselines table
     await bootstrapSearch(strapi); // search index table and extensions, rebuilt at every boot
     await ensureLocales(strapi);
     await applyContentApiPermissions(strapi);

@@ -5,7 +5,7 @@
  * types reach the panel here, as admin translations.
  */
 import type { StrapiApp } from '@strapi/strapi/admin';
-import { Eye } from '@strapi/icons';
+import { Eye, Globe } from '@strapi/icons';
 import { FIELD_TEXTS, TYPE_NAMES } from '../admin-views/texts';
 import { VOCABULARIES } from '../vocabulary/labels';
 import logo from './extensions/logo.svg';
@@ -13,6 +13,7 @@ import mark from './extensions/logo-mark.svg';
 import { HistoryPanel } from './extensions/history-panel';
 import { ReviewPanel } from './extensions/review-panel';
 import { SchedulePanel } from './extensions/schedule-panel';
+import { TranslationPanel } from './extensions/translation-panel';
 import { addWorkflowColumns } from './extensions/workflow-columns';
 import { labelEnumerationColumns, loadVocabularyLabels } from './extensions/vocabulary-labels';
 import { WebhookSecret } from './extensions/webhook-secret';
@@ -31,6 +32,7 @@ const BRANDING: Record<Language, Record<string, string>> = {
       "Vos identifiants servent uniquement à vous connecter à l'espace d'édition d'Inter-Actions.",
     'app.components.LeftMenu.navbrand.title': BRAND,
     'app.components.LeftMenu.navbrand.workplace': 'Espace d’édition',
+    'inter-actions.to-translate.title': 'À traduire',
     'Auth.form.button.login.strapi': 'Se connecter',
     // Strapi 5.54's French lacks the preview's strings.
     'content-manager.preview.panel.title': 'Aperçu',
@@ -57,6 +59,7 @@ const BRANDING: Record<Language, Record<string, string>> = {
       'Ihre Zugangsdaten dienen nur der Anmeldung im Redaktionsbereich von Inter-Actions.',
     'app.components.LeftMenu.navbrand.title': BRAND,
     'app.components.LeftMenu.navbrand.workplace': 'Redaktion',
+    'inter-actions.to-translate.title': 'Zu übersetzen',
     'Auth.form.button.login.strapi': 'Anmelden',
   },
   en: {
@@ -65,6 +68,7 @@ const BRANDING: Record<Language, Record<string, string>> = {
     'Auth.form.register.subtitle': "Your credentials only serve to log in to Inter-Actions' editing space.",
     'app.components.LeftMenu.navbrand.title': BRAND,
     'app.components.LeftMenu.navbrand.workplace': 'Editing space',
+    'inter-actions.to-translate.title': 'To translate',
     'Auth.form.button.login.strapi': 'Log in',
   },
 };
@@ -202,6 +206,14 @@ export default {
       permissions: [{ action: 'admin::users.read', subject: null }],
       Component: () => import('./extensions/audit-log-page'),
     });
+    // « À traduire »: per locale, the translations missing or out of date (src/translations).
+    app.addMenuLink({
+      to: 'a-traduire',
+      icon: Globe,
+      intlLabel: { id: 'inter-actions.to-translate.title', defaultMessage: 'À traduire' },
+      Component: () => import('./extensions/to-translate-page'),
+      permissions: [],
+    });
     // The home page's « Relecture »: « À relire » for Communication, « Renvoyé » for an author.
     (app as unknown as { widgets: { register(widget: unknown): void } }).widgets.register({
       id: 'review',
@@ -230,7 +242,9 @@ export default {
     // « Historique »: the versions of the entry in the locale shown, and their restore (src/history).
     // « Relecture »: the entry's review stage and its moves (src/review).
     // « Planifier »: its upcoming schedules, and scheduling a publish or unpublish (src/schedules).
-    contentManager.apis.addEditViewSidePanel([ReviewPanel, SchedulePanel, HistoryPanel]);
+    // « Traduction »: in German, Luxembourgish or English, the French text beside the form, what
+    // changed since the translation, « Marquer comme vérifiée » (src/translations).
+    contentManager.apis.addEditViewSidePanel([ReviewPanel, SchedulePanel, TranslationPanel, HistoryPanel]);
     contentManager.injectComponent('editView', 'right-links', {
       name: 'webhook-secret',
       Component: WebhookSecret,

@@ -30,6 +30,7 @@ import { cacheOf } from '../cache';
 import { auditContentWrite, contentAuditAction, documentName } from '../audit/recorders';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
 import { historyEnabled, recordVersions, valuesBeforeDelete } from '../history';
+import { afterTranslationWrite } from '../translations';
 import { afterWrite } from '../review';
 import { nudgeReviewMails, queueReviewMails } from '../review/mail';
 import { adminState } from '../security/admin-writes';
@@ -413,6 +414,15 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
           });
       }
       if (moves.length > 0) onCommit(() => nudgeReviewMails(strapi));
+      // Translation status (../translations): a version saved in another locale than French takes
+      // the French text of now as its baseline; a deleted locale loses its own.
+      await afterTranslationWrite(strapi, knex, {
+        uid: context.uid,
+        documentId,
+        action: context.action,
+        savedLocales: saved ? [...saved] : stageLocales,
+        by: adminState(strapi)?.user?.id ?? null,
+      });
       const changes = diffSnapshots(before, after);
       // A change of its links alone is a new public version too.
       for (const locale of [...linked.own].sort())

@@ -7,7 +7,10 @@
  * entry's public page shows it; adds and publishes the German translation. A Translator whose
  * admin language is German finds the panel in German, the French version read-only and the German
  * one editable, restores an older German title from the history panel (« Verlauf » in German) and
- * sends the German version for review; the super administrator finds it all in « Journal d'audit ».
+ * sends the German version for review, then, after Communication rewrote a French summary, finds
+ * the entry in « Zu übersetzen » (« À traduire »), reads the French text beside the German form,
+ * the changed field marked, and marks the translation checked; the super administrator finds it
+ * all in « Journal d'audit ».
  * Between them, the editorial workflow: a Project coordinator opens its draft from the project
  * list, completes it and sends it « À relire »; Communication gets the mail (a real SMTP server),
  * opens the entry from the home page's « À relire », compares versions in « Historique »,
@@ -42,6 +45,7 @@ const PROJECT = {
   site: 'Mersch',
   draftSummary: 'Résumé écrit dans le brouillon, vu en aperçu avant publication.',
 };
+const FRENCH_REWRITE = 'Résumé français réécrit après la traduction allemande.';
 const PROJECTS = '/admin/content-manager/collection-types/api::project.project';
 const TEXTS = FIELD_TEXTS['api::project.project'];
 
@@ -155,9 +159,11 @@ describe('communications staff in the admin panel, in French', () => {
     const names = (await headers.allInnerTexts()).map((text) => text.trim().toLowerCase()).filter(Boolean);
     const expected = [TEXTS.title, TEXTS.site, TEXTS.kind, TEXTS.foundedYear].map((text) => text.label);
     // Strapi's own columns, in French: the locales (i18n) and the publication status; ours: the
-    // review stage and the next schedule (src/admin/extensions/workflow-columns.tsx).
+    // review stage, the next schedule and the translations (src/admin/extensions/workflow-columns.tsx).
     expect(names).toEqual(
-      [...expected, 'Disponible en', 'Relecture', 'Planifié', 'Statut'].map((name) => name.toLowerCase()),
+      [...expected, 'Disponible en', 'Relecture', 'Planifié', 'Traductions', 'Statut'].map((name) =>
+        name.toLowerCase(),
+      ),
     );
     // Years as written, not "2 013".
     await page
@@ -536,6 +542,46 @@ describe('a Translator whose admin language is German', () => {
     await page.getByText('« Titel wiederhergestellt, bitte prüfen »').waitFor();
     await screenshot(page, '23-translator-sent-for-review');
   });
+
+  it('finds in « Zu übersetzen » what the French changed, reads the French text beside the form, marks it checked', async () => {
+    // Communication rewrites the French summary: the German translation is now out of date.
+    const token = await adminToken(COMMUNICATION.email, COMMUNICATION.password);
+    const documentId = editUrl.split('/').pop();
+    const rewritten = await fetch(
+      `${baseUrl()}/content-manager/collection-types/api::project.project/${documentId}?locale=fr`,
+      {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ summary: FRENCH_REWRITE }),
+      },
+    );
+    expect(rewritten.status).toBe(200);
+
+    await page.getByRole('link', { name: 'Zu übersetzen' }).click();
+    await page.getByRole('heading', { name: 'Zu übersetzen' }).waitFor();
+    const row = page.locator('tr[data-translation]', { hasText: PROJECT.title });
+    await row.waitFor();
+    expect(await row.getAttribute('data-translation')).toBe('outdated');
+    await row.getByText(String(TEXTS.summary.de), { exact: true }).waitFor();
+    // The coordinator's new project has no German version yet.
+    expect(
+      await page.locator('tr[data-translation=missing]', { hasText: 'Maison de quartier relue E2E' }).count(),
+    ).toBe(1);
+    await screenshot(page, '24-translator-to-translate');
+
+    await row.getByRole('link', { name: PROJECT.title }).click();
+    await page.locator('input[name=title]').waitFor();
+    const source = page.locator('[data-source-field=summary]');
+    await source.waitFor();
+    expect(await source.getAttribute('data-outdated')).toBe('true');
+    await source.getByText(FRENCH_REWRITE).waitFor();
+    await source.scrollIntoViewIfNeeded();
+    await screenshot(page, '25-translator-french-beside');
+    await page.getByRole('button', { name: 'Als geprüft markieren' }).click();
+    await notification(page, 'Übersetzung als geprüft markiert.');
+    await page.locator('[data-translation=current]').first().waitFor();
+    expect(await source.getAttribute('data-outdated')).toBe('false');
+  });
 });
 
 describe('the super administrator reads the audit log', () => {
@@ -561,7 +607,7 @@ describe('the super administrator reads the audit log', () => {
     await page.locator('tr[data-action="entry.publish"]', { hasText: COMMUNICATION.email }).first().waitFor();
     await page.locator('tr[data-action="entry.restore"]', { hasText: TRANSLATOR.email }).first().waitFor();
     await page.locator('tr[data-action="entry.stage"]', { hasText: TRANSLATOR.email }).first().waitFor();
-    await screenshot(page, '24-audit-log');
+    await screenshot(page, '26-audit-log');
 
     await page.getByLabel('Utilisateur').fill(TRANSLATOR.email);
     await page.getByRole('button', { name: 'Filtrer' }).click();
@@ -572,6 +618,6 @@ describe('the super administrator reads the audit log', () => {
     );
     const actions = await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-action')));
     expect(actions).toEqual(expect.arrayContaining(['entry.stage', 'entry.restore', 'admin.login']));
-    await screenshot(page, '25-audit-log-filtered');
+    await screenshot(page, '27-audit-log-filtered');
   });
 });

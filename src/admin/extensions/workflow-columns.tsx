@@ -1,9 +1,10 @@
 /**
- * The list views' « Relecture » and « Planifié » columns (the Content Manager's
+ * The list views' « Relecture », « Planifié » and « Traductions » columns (the Content Manager's
  * `Admin/CM/pages/ListView/inject-column-in-table` hook), for the types with a review: each row's
- * review stage in the locale listed, and the date of its next schedule. One request per list and
- * locale for each (GET /admin/review?stage=…, GET /admin/schedules), shared by the rows and kept a
- * few seconds, rather than one per row.
+ * review stage in the locale listed, the date of its next schedule, and its translation status
+ * (a translation: its own; a French row: each other locale's). One request per list and locale
+ * for each (GET /admin/review?stage=…, GET /admin/schedules, GET /admin/translations), shared by
+ * the rows and kept a few seconds, rather than one per row.
  */
 import { useEffect, useState } from 'react';
 import { Badge, Typography } from '@strapi/design-system';
@@ -11,18 +12,24 @@ import { useFetchClient } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { isHistoryUid, SCHEDULE_UIDS } from '../../history/uids';
 import { luxembourgTime } from './schedule-panel';
+import { STATUS_LABELS } from './translation-panel';
 
 type Stage = 'draft' | 'review' | 'approved';
+type TranslationStatus = 'missing' | 'outdated' | 'current';
+const TRANSLATED = ['de', 'lb', 'en'] as const;
 type Get = ReturnType<typeof useFetchClient>['get'];
 interface Workflow {
   stages: Map<string, Stage>;
   schedules: Map<string, { at: string; action: 'publish' | 'unpublish' }>;
+  /** locale -> documentId -> status (the listed locale, or each other one for a French list). */
+  translations: Map<string, Map<string, TranslationStatus>>;
 }
 
 const LABELS = {
   fr: {
     stage: 'Relecture',
     scheduled: 'Planifié',
+    translations: 'Traductions',
     draft: 'En cours',
     review: 'À relire',
     approved: 'Approuvé',
@@ -32,6 +39,7 @@ const LABELS = {
   de: {
     stage: 'Durchsicht',
     scheduled: 'Geplant',
+    translations: 'Übersetzungen',
     draft: 'In Arbeit',
     review: 'Zur Durchsicht',
     approved: 'Freigegeben',
@@ -41,6 +49,7 @@ const LABELS = {
   en: {
     stage: 'Review',
     scheduled: 'Scheduled',
+    translations: 'Translations',
     draft: 'In progress',
     review: 'To review',
     approved: 'Approved',
@@ -75,7 +84,15 @@ function workflowOf(get: Get, uid: string, locale: string): Promise<Workflow> {
       for (const entry of data.data)
         if (!schedules.has(entry.documentId)) schedules.set(entry.documentId, entry);
     }
-    return { stages, schedules };
+    const translations: Workflow['translations'] = new Map();
+    for (const target of locale === 'fr' ? TRANSLATED : [locale]) {
+      const { data } = await get<{ data: { documentId: string; status: TranslationStatus }[] }>(
+        '/admin/translations',
+        { params: { uid, locale: target } },
+      );
+      translations.set(target, new Map(data.data.map((entry) => [entry.documentId, entry.status])));
+    }
+    return { stages, schedules, translations };
   })();
   promise.catch(() => loads.delete(key));
   loads.set(key, { at: Date.now(), promise });
@@ -129,6 +146,33 @@ function ScheduledCell({ documentId, locale, model }: CellProps) {
   );
 }
 
+function TranslationsCell({ documentId, locale, model }: CellProps) {
+  const intl = useIntl();
+  const language = (['fr', 'de', 'en'].includes(intl.locale) ? intl.locale : 'fr') as 'fr';
+  const workflow = useWorkflow(model, locale ?? 'fr');
+  if (!workflow) return null;
+  const shown = [...workflow.translations].map(
+    ([code, statuses]) => [code, statuses.get(documentId) ?? 'missing'] as const,
+  );
+  return (
+    <span>
+      {shown.map(([code, status]) => (
+        <Badge
+          key={code}
+          data-translation-locale={code}
+          data-translation={status}
+          active={status !== 'current'}
+          title={STATUS_LABELS[language][status]}
+          marginRight={1}
+        >
+          {locale === 'fr' ? `${code} · ` : ''}
+          {STATUS_LABELS[language][status]}
+        </Badge>
+      ))}
+    </span>
+  );
+}
+
 interface Header {
   name: string;
   label: string | { id: string; defaultMessage: string };
@@ -174,6 +218,14 @@ export function addWorkflowColumns<T extends { displayedHeaders: Header[] }>(arg
         searchable: false,
         sortable: false,
         cellFormatter: cell(ScheduledCell),
+      },
+      {
+        name: 'translations',
+        label: { id: 'inter-actions.list.translations', defaultMessage: labels.translations },
+        attribute: { type: 'string' },
+        searchable: false,
+        sortable: false,
+        cellFormatter: cell(TranslationsCell),
       },
     ],
   };
