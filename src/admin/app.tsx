@@ -14,6 +14,7 @@ import { HistoryPanel } from './extensions/history-panel';
 import { ReviewPanel } from './extensions/review-panel';
 import { SchedulePanel } from './extensions/schedule-panel';
 import { TranslationPanel } from './extensions/translation-panel';
+import { IntegerInput } from './extensions/year-input';
 import { addWorkflowColumns } from './extensions/workflow-columns';
 import { labelEnumerationColumns, loadVocabularyLabels } from './extensions/vocabulary-labels';
 import { WebhookSecret } from './extensions/webhook-secret';
@@ -47,6 +48,12 @@ const BRANDING: Record<Language, Record<string, string>> = {
     'content-manager.preview.device.select': 'Type d’appareil',
     'content-manager.preview.device.desktop': 'Ordinateur',
     'content-manager.preview.device.mobile': 'Mobile',
+    // The edit view's hints under a field, in French (Strapi 5.54 has them in English only).
+    'content-manager.form.Input.hint.text':
+      '{min, select, undefined {} other {au moins {min}}}{divider}{max, select, undefined {} other {au plus {max}}}{unit}{br}{description}',
+    'content-manager.form.Input.hint.character.unit':
+      '{maxValue, plural, one { caractère} other { caractères}}',
+    'content-manager.form.Input.hint.minMaxDivider': ', ',
     // Nor the home page's widget picker.
     'HomePage.addWidget.title': 'Ajouter un widget',
     'HomePage.addWidget.button': 'Ajouter un widget',
@@ -206,6 +213,8 @@ export default {
       permissions: [{ action: 'admin::users.read', subject: null }],
       Component: () => import('./extensions/audit-log-page'),
     });
+    // Years as written in the edit form (« 2013 », not « 2 013 » or « 2.013 »).
+    app.addFields({ type: 'integer', Component: IntegerInput as never });
     // « À traduire »: per locale, the translations missing or out of date (src/translations).
     app.addMenuLink({
       to: 'a-traduire',

@@ -185,9 +185,12 @@ describe('communications staff in the admin panel, in French', () => {
         .locator('label', { hasText: new RegExp(`^${TEXTS[field].label}\\*?$`) })
         .first()
         .waitFor();
-      // The hint under a field also carries Strapi's "max. N characters".
+      // The hint under a field also carries Strapi's limits, in French.
       await page.getByText(TEXTS[field].help).first().waitFor();
     }
+    await page.getByText('au plus 200 caractères').first().waitFor();
+    await page.getByText('au moins 1900').first().waitFor();
+    expect(await page.getByText(/max\. \d+ characters/).count()).toBe(0);
     await screenshot(page, '05-edit-view-french');
   });
 
@@ -487,7 +490,11 @@ describe('a Translator whose admin language is German', () => {
     expect(await title.inputValue()).toBe(PROJECT.title);
     expect(await title.isEditable()).toBe(false);
     expect(await page.locator('input[name=foundedYear]').isEditable()).toBe(false);
-    expect(await page.getByRole('button', { name: 'Veröffentlichen' }).count()).toBe(0);
+    // The year as written, not « 2.024 » (German number formatting).
+    expect(await page.locator('input[name=foundedYear]').inputValue()).toBe(PROJECT.year);
+    // No publish: Strapi shows its button disabled once the entry's actions have loaded, or none.
+    const publish = page.getByRole('button', { name: 'Veröffentlichen' });
+    expect((await publish.count()) === 0 || (await publish.isDisabled())).toBe(true);
     await screenshot(page, '18-translator-german-panel-french-read-only');
   });
 
