@@ -76,7 +76,7 @@ export const FIELD_TEXTS: Record<string, Record<string, FieldText>> = {
     },
     summary: {
       label: 'Résumé',
-      help: "Deux ou trois phrases, montrées dans les listes et sur la page d'historique (1000 caractères au plus).",
+      help: "Deux ou trois phrases, montrées sur la fiche publique de l'entrée et dans les réponses de l'API.",
       de: 'Zusammenfassung',
       en: 'Summary',
     },
@@ -142,7 +142,7 @@ export const FIELD_TEXTS: Record<string, Record<string, FieldText>> = {
     },
     summary: {
       label: 'Résumé',
-      help: "Deux ou trois phrases, montrées dans les listes et sur la page d'historique (1000 caractères au plus).",
+      help: "Deux ou trois phrases, montrées sur la fiche publique de l'entrée et dans les réponses de l'API.",
       de: 'Zusammenfassung',
       en: 'Summary',
     },
@@ -201,14 +201,14 @@ export const FIELD_TEXTS: Record<string, Record<string, FieldText>> = {
       en: 'Employees (approx.)',
     },
     socialPurposeShare: {
-      label: 'Part à but social',
-      help: 'Part des bénéfices ou du capital affectée au but social, entre 0 et 1 (ex. 0.5 pour la moitié).',
-      de: 'Anteil Sozialzweck',
-      en: 'Social-purpose share',
+      label: 'Part des emplois à finalité sociale',
+      help: 'Entre 0 et 1 : 0,5 quand la moitié des emplois ont une finalité sociale, comme chez Polygone.',
+      de: 'Anteil der Arbeitsplätze mit sozialem Zweck',
+      en: 'Share of social-purpose jobs',
     },
     summary: {
       label: 'Résumé',
-      help: "Deux ou trois phrases, montrées dans les listes et sur la page d'historique (1000 caractères au plus).",
+      help: "Deux ou trois phrases, montrées sur la fiche publique de l'entrée et dans les réponses de l'API.",
       de: 'Zusammenfassung',
       en: 'Summary',
     },

@@ -54,6 +54,11 @@ const BRANDING: Record<Language, Record<string, string>> = {
     'content-manager.form.Input.hint.character.unit':
       '{maxValue, plural, one { caractère} other { caractères}}',
     'content-manager.form.Input.hint.minMaxDivider': ', ',
+    // Nor these settings and profile labels.
+    'Settings.adminTokens.title': 'Jetons d’administration',
+    'global.sessions.active-devices': 'Appareils connectés',
+    'email.SettingsNav.section-label': 'E-mail',
+    'users-permissions.Settings.section-label': 'Utilisateurs et autorisations (API)',
     // Nor the home page's widget picker.
     'HomePage.addWidget.title': 'Ajouter un widget',
     'HomePage.addWidget.button': 'Ajouter un widget',
