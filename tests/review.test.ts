@@ -125,6 +125,25 @@ describe('the stages of an entry', () => {
     expect(back.status).toBe(200);
     expect(back.body.data).toMatchObject({ stage: 'draft', comment: 'Le résumé est à revoir' });
     expect((await move(communication, 'approved')).status).toBe(403);
+    // The author finds it among its own entries sent back (the home page's « Renvoyé »); nobody else.
+    const mine = (await listed(coordinator, 'draft', { mine: 'true' })).find(
+      (entry) => entry.documentId === documentId,
+    );
+    expect(mine).toMatchObject({ comment: 'Le résumé est à revoir' });
+    expect(
+      (await listed(otherCoordinator, 'draft', { mine: 'true' })).some(
+        (entry) => entry.documentId === documentId,
+      ),
+    ).toBe(false);
+    expect(
+      (
+        await app
+          .http()
+          .get('/admin/review')
+          .query({ stage: 'draft', mine: 'maybe' })
+          .set(coordinator.headers)
+      ).status,
+    ).toBe(400);
   });
 
   it('a publish ends the cycle: « En cours » for the next change', async () => {

@@ -184,6 +184,35 @@ describe('scheduling', () => {
     expect(await rows(documentId)).toEqual([]);
   });
 
+  it('an admin token is refused (a schedule runs later with its owner’s rights); a NUL byte is a 400', async () => {
+    const documentId = await draftProject(communication, 'Maison du jeton');
+    const token = await app
+      .http()
+      .post('/admin/admin-tokens')
+      .set(superAdmin.headers)
+      .send({ name: 'schedule token', description: 'full rights', lifespan: null, adminPermissions: [] });
+    expect(token.status).toBe(201);
+    const headers = { Authorization: `Bearer ${token.body.data.accessKey}` };
+    const body = { uid: UID, documentId, locale: 'fr', action: 'publish', at: inSeconds(3600) };
+    expect((await app.http().post('/admin/schedules').set(headers).send(body)).status).toBe(403);
+    expect((await app.http().get('/admin/schedules').set(headers)).status).toBe(403);
+    const made = await schedule(communication, body);
+    expect((await app.http().delete(`/admin/schedules/${made.body.data.id}`).set(headers)).status).toBe(403);
+    expect((await rows(documentId))[0].status).toBe('pending');
+    const nul = await schedule(communication, { ...body, documentId: `${documentId}\u0000` });
+    expect({ status: nul.status, name: nul.body.error?.name }).toEqual({
+      status: 400,
+      name: 'ValidationError',
+    });
+    const listed = await app
+      .http()
+      .get('/admin/schedules')
+      .query({ documentId: 'a\u0000b' })
+      .set(communication.headers);
+    expect(listed.status).toBe(400);
+    await app.http().delete(`/admin/schedules/${made.body.data.id}`).set(communication.headers).expect(200);
+  });
+
   it('who may not publish gets a 403, API callers a 401; nothing written', async () => {
     const documentId = await draftProject(coordinator, 'Maison du coordinateur');
     const body = { uid: UID, documentId, locale: 'fr', action: 'publish', at: inSeconds(3600) };
@@ -370,6 +399,42 @@ describe('running', () => {
     const text = decodeQuotedPrintable(mail.data);
     expect(text).toContain('n’a pas été faite : Publier « Maison orpheline » (fr)');
     expect(text).toContain('plus le droit de publier');
+  });
+
+  it('a draft changed since its approval (back « À relire ») is not published: failed, said why', async () => {
+    const documentId = await draftProject(coordinator, 'Maison relue puis changée');
+    const review = (session: AdminSession, stage: string) =>
+      app
+        .http()
+        .put(`/admin/review/${UID}/${documentId}`)
+        .query({ locale: 'fr' })
+        .set(session.headers)
+        .send({ stage });
+    expect((await review(coordinator, 'review')).status).toBe(200);
+    expect((await review(communication, 'approved')).status).toBe(200);
+    const created = await schedule(communication, {
+      uid: UID,
+      documentId,
+      locale: 'fr',
+      action: 'publish',
+      at: inSeconds(3),
+    });
+    expect(created.status).toBe(201);
+    // The coordinator changes it after the approval: back « À relire ».
+    const edited = await app
+      .http()
+      .put(`${PROJECTS}/${documentId}`)
+      .query({ locale: 'fr' })
+      .set(coordinator.headers)
+      .send({ title: 'Maison relue puis changée (non relu)' });
+    expect(edited.status).toBe(200);
+    const [row] = await until(
+      () => rows(documentId),
+      (found) => found[0].status !== 'pending',
+    );
+    expect(row.status).toBe('failed');
+    expect(row.outcome).toContain('attend une relecture');
+    expect(await publicTitle(documentId)).toBeNull();
   });
 
   it('a publish the rules refuse ends as failed, audited and mailed, not retried', async () => {

@@ -262,6 +262,44 @@ describe('missing, restores, lists and rights', () => {
     ).not.toContain(documentId);
   });
 
+  it('a French save of a shared field (copied into every locale) leaves the translations as they were', async () => {
+    const uid = 'api::project.project';
+    const doc = await translatedDocument(uid);
+    const documentId = String(doc.documentId);
+    await stateOf(uid, documentId, 'de');
+    await save(communication, uid, documentId, 'fr', { summary: 'Résumé changé, puis une année.' });
+    expect(await stateOf(uid, documentId, 'de')).toMatchObject({ status: 'outdated', fields: ['summary'] });
+    // foundedYear is shared: i18n writes it into de, lb and en too; their translations did not change.
+    await save(communication, uid, documentId, 'fr', { foundedYear: Number(doc.foundedYear) + 1 });
+    for (const locale of OTHERS)
+      expect({ locale, ...(await stateOf(uid, documentId, locale)) }).toMatchObject({
+        locale,
+        status: 'outdated',
+        fields: ['summary'],
+      });
+    await save(communication, uid, documentId, 'fr', { foundedYear: Number(doc.foundedYear) });
+  });
+
+  it('one entry at a time (the edit view asks so); a NUL byte or an id without its type is a 400', async () => {
+    const uid = 'api::service.service';
+    const doc = await translatedDocument(uid);
+    const one = await states(translator, { locale: 'en', uid, documentId: String(doc.documentId) });
+    expect(one.map((state) => state.documentId)).toEqual([doc.documentId]);
+    for (const query of [
+      { locale: 'en', uid, documentId: 'a\u0000b' },
+      { locale: 'en', documentId: String(doc.documentId) },
+    ])
+      expect((await app.http().get('/admin/translations').query(query).set(translator.headers)).status).toBe(
+        400,
+      );
+    const nul = await app
+      .http()
+      .post(`/admin/translations/${uid}/abc%00def/checked`)
+      .query({ locale: 'de' })
+      .set(translator.headers);
+    expect(nul.status).toBe(400);
+  });
+
   it('a restore of an older version of the translation is a save: current again', async () => {
     const uid = 'api::project.project';
     const doc = await translatedDocument(uid);

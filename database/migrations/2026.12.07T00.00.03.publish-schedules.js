@@ -3,8 +3,9 @@
 /**
  * Scheduled publishing (src/schedules, issue 25 section 3): « Publier » or « Retirer » of a
  * document in one locale (or `*`, every locale) at a time. A pg-boss job runs each one; this table
- * is what staff see and what makes a run happen once (the job claims the row `pending` →
- * `running` in one UPDATE, so a second job, a second instance or a retry finds nothing to do).
+ * is what staff see and what makes a run happen once (the job locks the `pending` row with
+ * `FOR UPDATE SKIP LOCKED` and publishes in that transaction, then marks it `done`: a second job, a
+ * second instance or a retry finds nothing to do).
  *
  * Strapi runs this file once, before its schema sync; src/schedules/index.ts calls `up` again at
  * bootstrap. `IF NOT EXISTS` makes both idempotent, and Strapi's schema sync leaves tables it did

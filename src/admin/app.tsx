@@ -15,6 +15,7 @@ import { ReviewPanel } from './extensions/review-panel';
 import { SchedulePanel } from './extensions/schedule-panel';
 import { TranslationPanel } from './extensions/translation-panel';
 import { IntegerInput } from './extensions/year-input';
+import { localeNames } from './extensions/locale-names';
 import { addWorkflowColumns } from './extensions/workflow-columns';
 import { labelEnumerationColumns, loadVocabularyLabels } from './extensions/vocabulary-labels';
 import { WebhookSecret } from './extensions/webhook-secret';
@@ -218,6 +219,8 @@ export default {
       permissions: [{ action: 'admin::users.read', subject: null }],
       Component: () => import('./extensions/audit-log-page'),
     });
+    // The locales named in the panel's language (« Français », not "French (fr)").
+    (app as unknown as { addMiddlewares(middlewares: unknown[]): void }).addMiddlewares([localeNames]);
     // Years as written in the edit form (« 2013 », not « 2 013 » or « 2.013 »).
     app.addFields({ type: 'integer', Component: IntegerInput as never });
     // « À traduire »: per locale, the translations missing or out of date (src/translations).

@@ -414,13 +414,16 @@ export function recordChanges(strapi: Core.Strapi): Modules.Documents.Middleware
           });
       }
       if (moves.length > 0) onCommit(() => nudgeReviewMails(strapi));
-      // Translation status (../translations): a version saved in another locale than French takes
-      // the French text of now as its baseline; a deleted locale loses its own.
+      // Translation status (../translations): the version written in another locale than French
+      // takes the French text of now as its baseline (not the other locales whose shared fields
+      // i18n copied in the same write: their translation did not change); a deleted locale loses
+      // its own.
+      const written = clone ? [...after.locales] : [locale ?? DEFAULT_LOCALE];
       await afterTranslationWrite(strapi, knex, {
         uid: context.uid,
         documentId,
         action: context.action,
-        savedLocales: saved ? [...saved] : stageLocales,
+        savedLocales: (saved ? [...saved] : stageLocales).filter((one) => written.includes(one)),
         by: adminState(strapi)?.user?.id ?? null,
       });
       const changes = diffSnapshots(before, after);

@@ -44,8 +44,13 @@ interface AdminPermission {
   conditions?: string[];
 }
 
-/** The admin permissions a role of the table grants, with every field of each content type. */
-function adminPermissions(strapi: Core.Strapi, spec: AdminRole): AdminPermission[] {
+/**
+ * The admin permissions a role of the table grants, with every field of each content type. A grant
+ * of every locale (`locales: null` in the table) names them all: the server reads a missing list
+ * as every locale, but the panel's locale picker lists only the locales a permission names, and
+ * stayed blank for Communication (the list and edit views opened without a locale).
+ */
+function adminPermissions(strapi: Core.Strapi, spec: AdminRole, allLocales: string[]): AdminPermission[] {
   const { actionProvider } = strapi.service('admin::permission');
   const contentTypes = strapi.service('admin::content-type');
   const permissions: AdminPermission[] = [];
@@ -59,7 +64,7 @@ function adminPermissions(strapi: Core.Strapi, spec: AdminRole): AdminPermission
         permissions.push({
           action: permission.action,
           subject: permission.subject,
-          properties: { ...permission.properties, locales: grant.locales },
+          properties: { ...permission.properties, locales: grant.locales ?? allLocales },
           conditions: grant.conditions ?? [],
         });
       }
@@ -99,6 +104,9 @@ export async function applyAdminRoles(strapi: Core.Strapi): Promise<void> {
   const roles = strapi.service('admin::role');
   const permissionService = strapi.service('admin::permission');
   const tableRoles = new Set<number>();
+  const allLocales = ((await strapi.plugin('i18n').service('locales').find()) as { code: string }[]).map(
+    (locale) => locale.code,
+  );
   for (const spec of ADMIN_ROLES) {
     let role = await roles.findOne({ code: spec.code });
     if (!role) {
@@ -111,7 +119,28 @@ export async function applyAdminRoles(strapi: Core.Strapi): Promise<void> {
     });
     const key = (permission: AdminPermission) => `${permission.action}|${permission.subject ?? ''}`;
     const have = new Set(existing.map(key));
-    const missing = adminPermissions(strapi, spec).filter((permission) => !have.has(key(permission)));
+    const wanted = adminPermissions(strapi, spec, allLocales);
+    const missing = wanted.filter((permission) => !have.has(key(permission)));
+    // Grants of every locale made before they were named (null), or before a locale was added:
+    // they name every locale of now (a grant of chosen locales is left as it is).
+    const everyLocale = new Set(
+      spec.content
+        .filter((grant) => grant.locales === null)
+        .flatMap((grant) =>
+          grant.verbs.flatMap((verb) =>
+            grant.subjects.map((subject) => `plugin::content-manager.explorer.${verb}|${subject}`),
+          ),
+        ),
+    );
+    for (const permission of existing) {
+      const locales = permission.properties?.locales;
+      if (!everyLocale.has(key(permission)) || !permission.id) continue;
+      if (Array.isArray(locales) && allLocales.every((code) => locales.includes(code))) continue;
+      await strapi.db.query('admin::permission').update({
+        where: { id: permission.id },
+        data: { properties: { ...permission.properties, locales: allLocales } },
+      });
+    }
     if (missing.length > 0) {
       await roles.addPermissions(role.id, missing);
       strapi.log.info(`[permissions] admin role ${spec.name}: granted ${missing.length} permissions`);

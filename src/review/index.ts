@@ -99,11 +99,12 @@ export async function setStage(
 /** The entries at `stage`, newest change first. */
 export async function entriesAt(
   knex: Knex,
-  filter: { stage: Stage; locale?: string; uid?: string },
+  filter: { stage: Stage; locale?: string; uid?: string; submittedBy?: number },
 ): Promise<ReviewState[]> {
   const query = knex(TABLE).where('stage', filter.stage).orderBy('updated_at', 'desc').limit(1000);
   if (filter.locale) query.where('locale', filter.locale);
   if (filter.uid) query.where('uid', filter.uid);
+  if (filter.submittedBy !== undefined) query.where('submitted_by', filter.submittedBy);
   return ((await query) as Row[]).map(toState);
 }
 

@@ -1,6 +1,7 @@
 /**
  * The staff API of the review (issue 25, section 2), admin panel session required:
- * - `GET /admin/review?stage=review&locale=&uid=`: the entries at that stage the caller may read;
+ * - `GET /admin/review?stage=review&locale=&uid=&mine=`: the entries at that stage the caller may
+ *   read (`mine=true`: those it sent for review);
  * - `GET /admin/review/:uid/:documentId?locale=fr`: one entry's stage, and what the caller may do
  *   (`meta.mayUpdate`, `meta.mayPublish`), for the panel;
  * - `PUT /admin/review/:uid/:documentId?locale=fr` with `{ stage, comment? }`: 200 with the new
@@ -53,9 +54,14 @@ async function list(strapi: Core.Strapi, ctx: Context) {
   const uid = query.uid === undefined || query.uid === '' ? undefined : String(query.uid);
   if (uid !== undefined && (typeof query.uid !== 'string' || !isHistoryUid(uid)))
     throw invalid('Invalid uid: a content type with a review', 'uid');
+  // `mine=true`: the entries the caller sent for review (the home page's « Renvoyé »).
+  if (query.mine !== undefined && query.mine !== 'true' && query.mine !== 'false')
+    throw invalid('Invalid mine: true or false', 'mine');
+  const me = (ctx.state as { user?: { id?: number } }).user?.id;
+  const submittedBy = query.mine === 'true' ? (me ?? -1) : undefined;
   const knex = strapi.db.connection;
   const data = [];
-  for (const state of await entriesAt(knex, { stage, locale, uid })) {
+  for (const state of await entriesAt(knex, { stage, locale, uid, submittedBy })) {
     const row = await draftRow(strapi, state.uid, state.documentId, state.locale);
     if (!row || !entryChecker(strapi, ctx, state.uid).can.read(row)) continue;
     data.push({

@@ -22,6 +22,8 @@ import { errors } from '@strapi/utils';
 import { DateTime } from 'luxon';
 import { appendAudit, type Actor } from '../audit';
 import { documentName } from '../audit/recorders';
+import { DEFAULT_LOCALE } from '../bootstrap/locales';
+import { stageOf } from '../review';
 import { editLink } from '../review/mail';
 import { hasDrafts } from '../utils/content-manager';
 import { ensureTables } from '../utils/upkeep';
@@ -251,7 +253,13 @@ async function stop(
   reason: string,
 ): Promise<void> {
   const knex = strapi.db.connection;
-  const title = await documentName(strapi, knex, schedule.uid, schedule.documentId, schedule.locale);
+  const title = await documentName(
+    strapi,
+    knex,
+    schedule.uid,
+    schedule.documentId,
+    schedule.locale === '*' ? DEFAULT_LOCALE : schedule.locale,
+  );
   const stopped = await knex.transaction(async (trx) => {
     const ended = await cancelSchedule(trx as unknown as Knex, schedule.id, reason, status);
     if (!ended) return false;
@@ -281,10 +289,13 @@ async function stop(
  */
 export async function runSchedule(strapi: Core.Strapi, id: number): Promise<'ran' | 'stopped' | 'nothing'> {
   const knex = strapi.db.connection;
-  const row: Row | undefined = await knex(TABLE).where({ id, status: 'pending' }).first();
+  // Due by the database's clock (pg-boss starts the job by it too).
+  const row: Row | undefined = await knex(TABLE)
+    .where({ id, status: 'pending' })
+    .whereRaw("run_at <= now() + interval '1 second'")
+    .first();
   if (!row) return 'nothing';
   const schedule = toSchedule(row);
-  if (new Date(schedule.at).getTime() > Date.now() + 1000) return 'nothing';
   const user = (await strapi.db.query('admin::user').findOne({
     where: { id: schedule.createdBy },
     populate: ['roles'],
@@ -298,6 +309,25 @@ export async function runSchedule(strapi: Core.Strapi, id: number): Promise<'ran
   if (!right.ability) {
     await stop(strapi, schedule, user, 'cancelled', right.reason);
     return 'stopped';
+  }
+  // What was approved is what goes live: a draft changed since its approval (back « À relire »)
+  // is not published behind the review's back.
+  if (schedule.action === 'publish') {
+    const unreviewed = [];
+    for (const target of rows) {
+      const state = await stageOf(knex, schedule.uid, schedule.documentId, String(target.locale));
+      if (state?.stage === 'review') unreviewed.push(String(target.locale));
+    }
+    if (unreviewed.length > 0) {
+      await stop(
+        strapi,
+        schedule,
+        user,
+        'failed',
+        `l’entrée attend une relecture (« À relire », ${unreviewed.join(', ')}) : approuvez-la, puis planifiez à nouveau`,
+      );
+      return 'stopped';
+    }
   }
   // The write, as this user's admin request would make it, in the transaction that holds the row.
   const request = {
@@ -347,6 +377,16 @@ export async function runSchedule(strapi: Core.Strapi, id: number): Promise<'ran
   }
 }
 
+/** Ends schedule `id` as failed after its job's last attempt (audited, mailed). */
+async function giveUp(strapi: Core.Strapi, id: number, error: Error): Promise<void> {
+  const schedule = await findSchedule(strapi.db.connection, id);
+  if (schedule?.status !== 'pending') return;
+  const user = (await strapi.db.query('admin::user').findOne({
+    where: { id: schedule.createdBy },
+  } as never)) as AdminUser | null;
+  await stop(strapi, schedule, user, 'failed', `erreur du serveur après plusieurs essais (${error.message})`);
+}
+
 /** Queues a run for every pending schedule without a waiting job (a lost send): boot, every minute. */
 export async function sweepSchedules(strapi: Core.Strapi): Promise<number> {
   const engine = jobEngine(strapi);
@@ -373,12 +413,24 @@ export async function startSchedules(strapi: Core.Strapi): Promise<void> {
   if (!engine) return; // SQLite (development): schedules are refused by the API there
   await engine.boss.createQueue(QUEUE, { name: QUEUE, policy: 'short' });
   if (!engine.workers) return; // a script queues; the servers run
-  await engine.boss.work<{ schedule: number }>(QUEUE, { batchSize: 1 }, async (jobs) => {
-    for (const job of jobs) {
-      const data = typeof job.data === 'string' ? JSON.parse(job.data) : job.data;
-      await runSchedule(strapi, Number(data.schedule));
-    }
-  });
+  await engine.boss.work<{ schedule: number }>(
+    QUEUE,
+    { batchSize: 1, includeMetadata: true },
+    async (jobs) => {
+      for (const job of jobs) {
+        const data = typeof job.data === 'string' ? JSON.parse(job.data) : job.data;
+        const id = Number(data.schedule);
+        try {
+          await runSchedule(strapi, id);
+        } catch (error) {
+          strapi.log.error(`Schedules: run of schedule ${id} failed: ${(error as Error).stack ?? error}`);
+          // The last attempt: the schedule ends as failed (said to its author), not retried forever.
+          if (job.retryCount >= job.retryLimit) await giveUp(strapi, id, error as Error);
+          else throw error;
+        }
+      }
+    },
+  );
   const sweep = () =>
     sweepSchedules(strapi).catch((error: unknown) =>
       strapi.log.error(`Schedules: sweep failed (${String(error)})`),

@@ -15,9 +15,9 @@ import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { appendAudit } from '../audit';
 import { actorOf, documentName } from '../audit/recorders';
-import { LOCALE_CODES } from '../bootstrap/locales';
+import { DEFAULT_LOCALE, LOCALE_CODES } from '../bootstrap/locales';
 import { isHistoryUid } from '../history/uids';
-import { entryChecker, hasDrafts, type EntryChecker } from '../utils/content-manager';
+import { entryChecker, hasDrafts, isDocumentId, type EntryChecker } from '../utils/content-manager';
 import {
   ACTIONS,
   cancelSchedule,
@@ -34,6 +34,18 @@ import { jobEngine } from '../webhooks/queue';
 type Row = Record<string, unknown>;
 type Knex = Core.Strapi['db']['connection'];
 const MAX_AHEAD_MS = 2 * 366 * 24 * 60 * 60 * 1000;
+
+/**
+ * The admin user of a panel session: schedules are made, listed and cancelled by people. Not an
+ * admin token (Strapi 5.54's carry their owner as `ctx.state.user`, whatever the token may do, and
+ * a schedule runs later with the owner's rights, beyond the token's life).
+ */
+function panelUser(ctx: Context): { id: number } {
+  const state = ctx.state as { user?: { id?: number }; auth?: { strategy?: { name?: string } } };
+  if (state.auth?.strategy?.name !== 'admin' || typeof state.user?.id !== 'number')
+    throw new errors.ForbiddenError('Schedules are made in a panel session, not with a token');
+  return { id: state.user.id };
+}
 
 const invalid = (message: string, param: string, source = 'body') =>
   new errors.ValidationError(message, { source, param });
@@ -71,14 +83,18 @@ async function shape(strapi: Core.Strapi, schedules: Schedule[]) {
     schedules.map((schedule) => schedule.createdBy),
   );
   const knex = strapi.db.connection;
-  return Promise.all(
-    schedules.map(async (schedule) => ({
+  const shaped = [];
+  for (const schedule of schedules)
+    shaped.push({
       ...schedule,
       createdBy: names.get(schedule.createdBy) ?? { id: schedule.createdBy, firstname: null, lastname: null },
-      title: await documentName(strapi, knex, schedule.uid, schedule.documentId, schedule.locale),
-    })),
-  );
+      // A schedule of every locale is named by its French title.
+      title: await documentName(strapi, knex, schedule.uid, schedule.documentId, sourceLocale(schedule)),
+    });
+  return shaped;
 }
+
+const sourceLocale = (schedule: Schedule) => (schedule.locale === '*' ? DEFAULT_LOCALE : schedule.locale);
 
 const mayPublishAll = (checker: EntryChecker, rows: Row[]) =>
   rows.length > 0 && rows.every((row) => checker.can.publish(row));
@@ -94,7 +110,7 @@ async function audit(strapi: Core.Strapi, ctx: Context, action: string, schedule
       type: schedule.uid,
       id: schedule.documentId,
       locale: schedule.locale,
-      name: await documentName(strapi, knex, schedule.uid, schedule.documentId, schedule.locale),
+      name: await documentName(strapi, knex, schedule.uid, schedule.documentId, sourceLocale(schedule)),
     },
     summary: `${schedule.action} ${frenchTime(schedule.at)} (#${schedule.id})`,
   });
@@ -117,10 +133,8 @@ async function create(strapi: Core.Strapi, ctx: Context) {
     throw invalid('Invalid at: a date and time (ISO 8601; without an offset, in Europe/Luxembourg)', 'at');
   if (time.getTime() <= Date.now()) throw invalid('Invalid at: this time has passed', 'at');
   if (time.getTime() > Date.now() + MAX_AHEAD_MS) throw invalid('Invalid at: at most two years ahead', 'at');
-  if (typeof documentId !== 'string' || documentId.length === 0 || documentId.length > 64)
-    throw invalid('Invalid documentId', 'documentId');
-  const user = (ctx.state as { user?: { id?: number } }).user;
-  if (!user?.id) throw new errors.ForbiddenError('A panel user schedules (not a token)');
+  if (!isDocumentId(documentId)) throw invalid('Invalid documentId', 'documentId');
+  const user = panelUser(ctx);
   const rows = await targets(strapi, uid, documentId, locale);
   if (rows.length === 0)
     throw invalid(
@@ -151,6 +165,7 @@ async function create(strapi: Core.Strapi, ctx: Context) {
 }
 
 async function list(strapi: Core.Strapi, ctx: Context) {
+  panelUser(ctx);
   const query = ctx.query as Row;
   const text = (name: string) => {
     const value = query[name];
@@ -164,15 +179,35 @@ async function list(strapi: Core.Strapi, ctx: Context) {
   const locale = text('locale');
   if (locale !== undefined && !(LOCALE_CODES as string[]).includes(locale))
     throw invalid(`Invalid locale: one of ${LOCALE_CODES.join(', ')}`, 'locale', 'query');
-  const all = await upcoming(strapi.db.connection, { uid, documentId: text('documentId'), locale });
-  const checkers = new Map<string, EntryChecker>();
+  const documentId = text('documentId');
+  if (documentId !== undefined && !isDocumentId(documentId))
+    throw invalid('Invalid documentId', 'documentId', 'query');
+  const all = await upcoming(strapi.db.connection, { uid, documentId, locale });
+  // The entries they target, read once per type; the caller sees those it may read.
   const visible: Schedule[] = [];
-  for (const schedule of all) {
-    const checker = checkers.get(schedule.uid) ?? entryChecker(strapi, ctx, schedule.uid);
-    checkers.set(schedule.uid, checker);
-    const rows = await targets(strapi, schedule.uid, schedule.documentId, schedule.locale);
-    if (rows.some((row) => checker.can.read(row))) visible.push(schedule);
+  for (const type of new Set(all.map((schedule) => schedule.uid))) {
+    const ofType = all.filter((schedule) => schedule.uid === type);
+    const checker = entryChecker(strapi, ctx, type);
+    const rows = (await strapi.db.query(type as never).findMany({
+      select: ['id', 'documentId', 'locale'],
+      where: {
+        documentId: { $in: [...new Set(ofType.map((schedule) => schedule.documentId))] },
+        publishedAt: null,
+      },
+      populate: ['createdBy'],
+    } as never)) as Row[];
+    for (const schedule of ofType)
+      if (
+        rows.some(
+          (row) =>
+            row.documentId === schedule.documentId &&
+            (schedule.locale === '*' || row.locale === schedule.locale) &&
+            checker.can.read(row),
+        )
+      )
+        visible.push(schedule);
   }
+  visible.sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
   ctx.set('Cache-Control', 'no-store');
   ctx.body = { data: await shape(strapi, visible) };
 }
@@ -180,19 +215,18 @@ async function list(strapi: Core.Strapi, ctx: Context) {
 async function remove(strapi: Core.Strapi, ctx: Context) {
   const id = Number((ctx.params as { id: string }).id);
   if (!Number.isSafeInteger(id) || id <= 0) throw invalid('Invalid id', 'id', 'params');
+  const user = panelUser(ctx);
   const knex = strapi.db.connection;
   const schedule = await findSchedule(knex, id);
   if (!schedule || schedule.status !== 'pending')
     throw new errors.NotFoundError('No upcoming schedule with this id');
-  const user = (ctx.state as { user?: { id?: number } }).user;
   const checker = entryChecker(strapi, ctx, schedule.uid);
   const rows = await targets(strapi, schedule.uid, schedule.documentId, schedule.locale);
-  if (
-    !mayPublishAll(checker, rows) &&
-    !(schedule.createdBy === user?.id && rows.some((row) => checker.can.read(row)))
-  )
+  // An entry deleted since: who may publish the type cancels what is left of it.
+  const publisher = rows.length === 0 ? checker.can.publish() : mayPublishAll(checker, rows);
+  if (!publisher && !(schedule.createdBy === user.id && rows.some((row) => checker.can.read(row))))
     throw new errors.ForbiddenError('Only who may publish this entry cancels its schedules');
-  const cancelled = await cancelSchedule(knex as Knex, id, `annulée par l’utilisateur ${user?.id ?? '?'}`);
+  const cancelled = await cancelSchedule(knex as Knex, id, `annulée par l’utilisateur ${user.id}`);
   if (!cancelled) throw new errors.NotFoundError('No upcoming schedule with this id');
   await audit(strapi, ctx, 'entry.schedule.cancel', cancelled);
   ctx.set('Cache-Control', 'no-store');

@@ -49,20 +49,39 @@ const fingerprint = (value: unknown) =>
     .update(canonicalize(value ?? null) ?? 'null')
     .digest('hex');
 
-/** The draft rows (or only rows) of `uid` in `locale`, with every field the fingerprints read. */
+/**
+ * The draft rows (or only rows) of `uid` in `locale`, with the translated fields alone (components
+ * populated, nothing else: no relation or media is read).
+ */
 async function draftRows(
   strapi: Core.Strapi,
   uid: string,
   locale: string,
   documentIds?: string[],
 ): Promise<Row[]> {
+  const attributes = (strapi.getModel(uid as never) as unknown as { attributes: Record<string, Attribute> })
+    .attributes;
+  const fields = translatedFields(strapi, uid);
+  const all = populateOf(strapi, uid);
+  const populate = Object.fromEntries(
+    fields
+      .filter((field) => attributes[field].type === 'component')
+      .map((field) => [field, all[field] ?? true]),
+  );
+  const title = ['title', 'name', 'label'].filter((field) => field in attributes);
   return (await strapi.db.query(uid as never).findMany({
+    select: [
+      'id',
+      'documentId',
+      'updatedAt',
+      ...new Set([...title, ...fields.filter((field) => !(field in populate))]),
+    ],
     where: {
       locale,
       ...(hasDrafts(strapi, uid) ? { publishedAt: null } : {}),
       ...(documentIds ? { documentId: { $in: documentIds } } : {}),
     },
-    populate: populateOf(strapi, uid),
+    populate,
   } as never)) as Row[];
 }
 
@@ -189,22 +208,19 @@ export async function translationStates(
   const knex = strapi.db.connection;
   const sources = await sourceFingerprints(strapi, uid, documentIds);
   if (sources.size === 0) return [];
-  const ids = [...sources.keys()];
-  const translated = new Set(
-    (
-      (await strapi.db.query(uid as never).findMany({
-        select: ['documentId'],
-        where: { locale, documentId: { $in: ids } },
-      } as never)) as Row[]
-    ).map((row) => String(row.documentId)),
-  );
+  // Without a list of documents, the whole type: no list of ids is sent (it may be long).
+  const translatedRows = (await strapi.db.query(uid as never).findMany({
+    select: ['documentId'],
+    where: { locale, ...(documentIds ? { documentId: { $in: documentIds } } : {}) },
+  } as never)) as Row[];
+  const translated = new Set(translatedRows.map((row) => String(row.documentId)));
+  const baselineQuery = knex(TABLE).where({ uid, locale });
+  if (documentIds) baselineQuery.whereIn('document_id', documentIds);
   const baselines = new Map(
-    ((await knex(TABLE).where({ uid, locale }).whereIn('document_id', ids)) as Row[]).map((row) => [
-      String(row.document_id),
-      parse(row.fingerprints),
-    ]),
+    ((await baselineQuery) as Row[]).map((row) => [String(row.document_id), parse(row.fingerprints)]),
   );
   const states: TranslationState[] = [];
+  const firstSeen: Row[] = [];
   for (const [documentId, source] of sources) {
     const base = { uid, documentId, locale, title: titleOf(source.row), sourceUpdatedAt: source.updatedAt };
     if (!translated.has(documentId)) {
@@ -213,7 +229,15 @@ export async function translationStates(
     }
     const baseline = baselines.get(documentId);
     if (!baseline) {
-      await storeBaseline(knex, { uid, documentId, locale }, source.fingerprints, 'first-seen');
+      firstSeen.push({
+        uid,
+        document_id: documentId,
+        locale,
+        fingerprints: JSON.stringify(source.fingerprints),
+        reason: 'first-seen',
+        updated_by: null,
+        updated_at: new Date(),
+      });
       states.push({ ...base, status: 'current', fields: [] });
       continue;
     }
@@ -222,6 +246,13 @@ export async function translationStates(
     );
     states.push({ ...base, status: fields.length > 0 ? 'outdated' : 'current', fields });
   }
+  // Versions seen for the first time: their baselines in a few statements (a save or a check that
+  // came meanwhile keeps its own).
+  for (let index = 0; index < firstSeen.length; index += 500)
+    await knex(TABLE)
+      .insert(firstSeen.slice(index, index + 500))
+      .onConflict(['uid', 'document_id', 'locale'])
+      .ignore();
   return states;
 }
 

@@ -1,8 +1,9 @@
 /**
  * The staff API of the translation status (issue 26, section 1), admin panel session required:
- * - `GET /admin/translations?locale=de&status=outdated|missing|current&uid=` → `{ data: [{ uid,
- *   documentId, title, status, fields, sourceUpdatedAt }], meta: { total } }`, the entries the
- *   caller may read, oldest French change first (`status` may list several, comma-separated);
+ * - `GET /admin/translations?locale=de&status=outdated|missing|current&uid=&documentId=` → `{ data:
+ *   [{ uid, documentId, title, status, fields, sourceUpdatedAt }], meta: { total } }`, the entries
+ *   the caller may read, oldest French change first (`status` may list several, comma-separated;
+ *   `documentId`, with `uid`, one entry: what the edit view asks);
  * - `POST /admin/translations/:uid/:documentId/checked?locale=de` → 200 with the entry's new state
  *   (current): the French text of now becomes the baseline, the translation unchanged; 403 for a
  *   locale the caller may not update, 404 without a version in that locale, 400 for French.
@@ -11,7 +12,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { DEFAULT_LOCALE, LOCALE_CODES } from '../bootstrap/locales';
-import { draftRow, entryChecker, type EntryChecker } from '../utils/content-manager';
+import { draftRow, entryChecker, isDocumentId, type EntryChecker } from '../utils/content-manager';
 import { markChecked, STATUSES, translationStates, TRANSLATION_UIDS, type TranslationStatus } from './index';
 
 type Row = Record<string, unknown>;
@@ -52,11 +53,12 @@ export async function readableStates(
   locale: string,
   statuses: TranslationStatus[],
   uids: readonly string[],
+  documentIds?: string[],
 ) {
   const data = [];
   for (const uid of uids) {
     const checker: EntryChecker = entryChecker(strapi, ctx, uid);
-    for (const state of await translationStates(strapi, uid, locale))
+    for (const state of await translationStates(strapi, uid, locale, documentIds))
       if (statuses.includes(state.status) && checker.can.read({ ...state, locale: DEFAULT_LOCALE } as Row))
         data.push(state);
   }
@@ -68,7 +70,17 @@ export async function readableStates(
 async function list(strapi: Core.Strapi, ctx: Context) {
   const query = ctx.query as Row;
   const locale = targetLocale(query.locale);
-  const data = await readableStates(strapi, ctx, locale, statusesOf(query.status), uidsOf(query.uid));
+  const documentId = query.documentId;
+  if (documentId !== undefined && (!isDocumentId(documentId) || query.uid === undefined))
+    throw invalid('Invalid documentId: a document id, with uid', 'documentId');
+  const data = await readableStates(
+    strapi,
+    ctx,
+    locale,
+    statusesOf(query.status),
+    uidsOf(query.uid),
+    documentId === undefined ? undefined : [documentId as string],
+  );
   ctx.set('Cache-Control', 'no-store');
   ctx.body = { data, meta: { total: data.length } };
 }

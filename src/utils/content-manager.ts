@@ -46,3 +46,7 @@ export async function draftRow(
     populate: ['createdBy'],
   } as never)) as Row | null;
 }
+
+/** A document id as Strapi makes them (letters and digits): anything else (a NUL byte…) is a 400. */
+export const isDocumentId = (value: unknown): value is string =>
+  typeof value === 'string' && /^[A-Za-z0-9]{1,64}$/.test(value);

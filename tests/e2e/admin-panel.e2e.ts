@@ -152,7 +152,11 @@ describe('communications staff in the admin panel, in French', () => {
   });
 
   it('lists projects with title, site, kind label, founded year, status and locales', async () => {
-    await page.goto(`${baseUrl()}${PROJECTS}?plugins[i18n][locale]=fr`);
+    // The path a person takes: the menu, then « Projets »; the list is in French, and says so.
+    await page.getByRole('link', { name: 'Gestion du contenu' }).click();
+    await page.getByRole('link', { name: 'Projets', exact: true }).click();
+    await page.waitForURL(/plugins\[i18n\]\[locale\]=fr/);
+    await page.getByRole('combobox').filter({ hasText: 'Français' }).first().waitFor();
     const headers = page.locator('thead th');
     await headers.first().waitFor();
     // Headers are shown in capitals (CSS): compare without case.
@@ -363,6 +367,9 @@ describe('a coordinator’s change, reviewed and scheduled by Communication', ()
     await page.getByRole('gridcell', { name: REVIEWED.title, exact: true }).click();
     const summary = page.locator('textarea[name=summary]');
     await summary.waitFor();
+    // The edit view opened from the list knows its locale, named in the panel's language.
+    expect(page.url()).toContain('plugins[i18n][locale]=fr');
+    await page.getByRole('combobox').filter({ hasText: 'Français' }).first().waitFor();
     await summary.fill(REVIEWED.summary);
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await notification(page, 'Sauvegardé');
@@ -490,6 +497,8 @@ describe('a Translator whose admin language is German', () => {
     expect(await title.inputValue()).toBe(PROJECT.title);
     expect(await title.isEditable()).toBe(false);
     expect(await page.locator('input[name=foundedYear]').isEditable()).toBe(false);
+    // The locale picker names the locale in German.
+    await page.getByRole('combobox').filter({ hasText: 'Französisch' }).first().waitFor();
     // The year as written, not « 2.024 » (German number formatting).
     expect(await page.locator('input[name=foundedYear]').inputValue()).toBe(PROJECT.year);
     // No publish: Strapi shows its button disabled once the entry's actions have loaded, or none.

@@ -83,7 +83,7 @@ export function ReviewWidget() {
             ({ data }) => data.data,
           )
         : Promise.resolve([]),
-      get<{ data: Entry[] }>('/admin/review', { params: { stage: 'draft' } }).then(({ data }) =>
+      get<{ data: Entry[] }>('/admin/review', { params: { stage: 'draft', mine: 'true' } }).then(({ data }) =>
         // Sent back: the user's submission, back « En cours » by someone else, with a comment.
         data.data.filter(
           (entry) => entry.submittedBy === user.id && entry.updatedBy !== user.id && entry.comment,

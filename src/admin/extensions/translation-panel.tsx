@@ -97,7 +97,7 @@ function TranslationContent({
 
   const load = useCallback(() => {
     get<{ data: (State & { documentId: string })[] }>('/admin/translations', {
-      params: { locale, uid: model },
+      params: { locale, uid: model, documentId },
     }).then(
       ({ data }) => setState(data.data.find((entry) => entry.documentId === documentId) ?? null),
       () => setState(null),

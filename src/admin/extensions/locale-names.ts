@@ -1,0 +1,44 @@
+/**
+ * The locales named in the panel's language: « Français », « Allemand », « Luxembourgeois »,
+ * « Anglais » in the French panel (« Französisch »… in German), not the stored "French (fr)", in
+ * the locale picker, the list's « Disponible en » column and the settings. A Redux middleware of
+ * the admin (`app.addMiddlewares`, a public API of Strapi's admin) renames them in the answer to
+ * GET /i18n/locales as the store receives it; the names stored on the server are unchanged.
+ */
+type Action = {
+  type?: string;
+  payload?: unknown;
+  meta?: { arg?: { endpointName?: string } };
+};
+type Locale = { code?: string; name?: string };
+
+const panelLanguage = () => window.localStorage.getItem('strapi-admin-language') ?? 'fr';
+
+/** « Luxembourgeois »: the language's name in `language`, capitalized (French writes it lower). */
+export function localeName(code: string, language: string): string | undefined {
+  try {
+    const name = new Intl.DisplayNames([language], { type: 'language' }).of(code);
+    return name && name !== code ? name.charAt(0).toLocaleUpperCase(language) + name.slice(1) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isLocalesAnswer = (action: Action) =>
+  typeof action.type === 'string' &&
+  action.type.endsWith('/executeQuery/fulfilled') &&
+  action.meta?.arg?.endpointName === 'getLocales' &&
+  Array.isArray(action.payload);
+
+/** The middleware, as `addMiddlewares` takes it: a factory of a Redux middleware (store → next → action). */
+export const localeNames = () => () => (next: (action: unknown) => unknown) => (action: Action) => {
+  if (!isLocalesAnswer(action)) return next(action);
+  const language = panelLanguage();
+  return next({
+    ...action,
+    payload: (action.payload as Locale[]).map((locale) => ({
+      ...locale,
+      name: (locale.code && localeName(locale.code, language)) ?? locale.name,
+    })),
+  });
+};
