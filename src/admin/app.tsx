@@ -13,6 +13,7 @@ import mark from './extensions/logo-mark.svg';
 import { HistoryPanel } from './extensions/history-panel';
 import { ReviewPanel } from './extensions/review-panel';
 import { SchedulePanel } from './extensions/schedule-panel';
+import { StageFilter } from './extensions/stage-filter';
 import { TranslationPanel } from './extensions/translation-panel';
 import { IntegerInput } from './extensions/year-input';
 import { localeNames } from './extensions/locale-names';
@@ -262,6 +263,11 @@ export default {
     // « Traduction »: in German, Luxembourgish or English, the French text beside the form, what
     // changed since the translation, « Marquer comme vérifiée » (src/translations).
     contentManager.apis.addEditViewSidePanel([ReviewPanel, SchedulePanel, TranslationPanel, HistoryPanel]);
+    // « Relecture » filter beside the list views' locale picker (src/review).
+    contentManager.injectComponent('listView', 'actions', {
+      name: 'review-stage-filter',
+      Component: StageFilter,
+    });
     contentManager.injectComponent('editView', 'right-links', {
       name: 'webhook-secret',
       Component: WebhookSecret,

@@ -446,6 +446,18 @@ describe('a coordinator’s change, reviewed and scheduled by Communication', ()
     );
     await row.locator('[data-scheduled]').scrollIntoViewIfNeeded(); // the table scrolls sideways
     await screenshot(page, '16-list-scheduled');
+    // The « Relecture » filter: only the approved entries, then all again.
+    const rowsShown = page.locator('tbody tr');
+    const all = await page.locator('text=/\\d+ entrées trouvées/').first().innerText();
+    await page.getByRole('combobox', { name: 'Étape de relecture' }).click();
+    await page.getByRole('option', { name: 'Approuvé', exact: true }).click();
+    await page.getByText('1 entrée trouvée').waitFor();
+    expect(await rowsShown.count()).toBe(1);
+    await rowsShown.first().locator('[data-stage=approved]').waitFor();
+    await screenshot(page, '16b-list-filtered-approved');
+    await page.getByRole('combobox', { name: 'Étape de relecture' }).click();
+    await page.getByRole('option', { name: 'Relecture : toutes', exact: true }).click();
+    await page.getByText(all, { exact: true }).waitFor();
   });
 
   it('goes live at the time, with what was approved', async () => {
