@@ -4,9 +4,17 @@
  * other locale; « checked » clears it for one locale without changing its text; a save of that
  * locale's version (the panel, or a restore from the history) clears it too; restoring the French
  * text brings the status back in step with it. Rights: who may update the locale marks it checked.
+ *
+ * XLIFF (section 2): the export validates against the OASIS XLIFF 2.0 core schema (xmllint, the
+ * schema in tests/fixtures/xliff) and is read by an independent library (`xliff`, not the app's
+ * parser); an unchanged file imports as nothing; a translated one updates drafts only; the bad
+ * cases are refused, each named in the report.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { xliff2js } from 'xliff';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { startStrapi, type TestApp } from './support/strapi';
 
@@ -356,5 +364,381 @@ describe('missing, restores, lists and rights', () => {
           .set(translator.headers)
       ).status,
     ).toBe(400);
+  });
+});
+
+// ---- XLIFF round trip (section 2) ---------------------------------------------------------------
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'xliff');
+
+/** xmllint's verdict on `xml` against the XLIFF 2.0 core schema, offline (the catalog maps xml.xsd). */
+function schemaErrors(xml: string): string | null {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'xliff-')), 'export.xlf');
+  writeFileSync(file, xml);
+  try {
+    execFileSync(
+      'xmllint',
+      ['--nonet', '--noout', '--schema', path.join(FIXTURES, 'xliff_core_2.0.xsd'), file],
+      { env: { ...process.env, XML_CATALOG_FILES: path.join(FIXTURES, 'catalog.xml') }, stdio: 'pipe' },
+    );
+    return null;
+  } catch (error) {
+    return String((error as { stderr?: Buffer }).stderr ?? error);
+  }
+}
+
+const readXliff = (xml: string) =>
+  new Promise<{
+    sourceLanguage: string;
+    targetLanguage: string;
+    resources: Record<string, Record<string, { source: unknown; target?: unknown; note?: unknown }>>;
+  }>((resolve, reject) =>
+    xliff2js(xml, (error: Error | null, result: never) => (error ? reject(error) : resolve(result))),
+  );
+
+async function exportFile(session: AdminSession, query: Record<string, string>) {
+  const answer = await app
+    .http()
+    .get('/admin/translations/xliff')
+    .query(query)
+    .set(session.headers)
+    .buffer(true)
+    .parse((response, done) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => done(null, text));
+    });
+  return { status: answer.status, type: answer.headers['content-type'], xml: answer.body as string, answer };
+}
+
+async function importFile(session: AdminSession, xml: string) {
+  return app
+    .http()
+    .post('/admin/translations/xliff')
+    .set(session.headers)
+    .attach('file', Buffer.from(xml, 'utf8'), {
+      filename: 'traduction.xlf',
+      contentType: 'application/xliff+xml',
+    });
+}
+
+/** `xml` with the target of `unit` in the file of `original` set to `text` (added if absent). */
+function withTarget(xml: string, original: string, unit: string, text: string, attributes = ''): string {
+  const fileStart = xml.indexOf(`original="${original}"`);
+  const fileEnd = xml.indexOf('</file>', fileStart);
+  const unitStart = xml.indexOf(`<unit id="${unit}"`, fileStart);
+  if (fileStart < 0 || unitStart < 0 || unitStart > fileEnd)
+    throw new Error(`no unit ${unit} in ${original}`);
+  const unitEnd = xml.indexOf('</unit>', unitStart);
+  const block = xml.slice(unitStart, unitEnd);
+  const target = `<target${attributes}>${text}</target>`;
+  const next = /<target>[\s\S]*<\/target>/.test(block)
+    ? block.replace(/<target>[\s\S]*<\/target>/, target)
+    : block.replace('</source>', `</source>\n        ${target}`);
+  return xml.slice(0, unitStart) + next + xml.slice(unitEnd);
+}
+
+const historyCount = async (uid: string, documentId: string) =>
+  Number(
+    (
+      await app.strapi.db
+        .connection('history_versions')
+        .where({ uid, document_id: documentId })
+        .count({ n: '*' })
+    )[0].n,
+  );
+
+describe('XLIFF 2.0 round trip', () => {
+  const uid = 'api::project.project';
+  let documentId: string;
+  let original: string;
+  let french: Data;
+  let german: Data;
+
+  beforeAll(async () => {
+    const doc = await translatedDocument(uid);
+    documentId = String(doc.documentId);
+    original = `${uid}/${documentId}`;
+    await stateOf(uid, documentId, 'de'); // first seen: current
+    await save(communication, uid, documentId, 'fr', {
+      summary: 'Un résumé revu : « l’accueil » & <les> jeunes… du quartier.',
+      description: '## Accueil\n\nLes **jeunes** du [quartier](https://www.inter-actions.lu/) ]]> ici.',
+    });
+    french = (await app.strapi
+      .documents(uid as never)
+      .findOne({ documentId, locale: 'fr', populate: '*' } as never)) as unknown as Data;
+    german = (await app.strapi
+      .documents(uid as never)
+      .findOne({ documentId, locale: 'de', populate: '*' } as never)) as unknown as Data;
+  });
+
+  it('exports the outdated and missing entries as XLIFF 2.0 that the OASIS schema validates and another library reads', async () => {
+    const exported = await exportFile(translator, { locale: 'de' });
+    expect(exported.status).toBe(200);
+    expect(exported.type).toMatch(/^application\/xliff\+xml/);
+    expect(exported.answer.headers['content-disposition']).toMatch(
+      /attachment; filename="inter-actions-fr-de-\d{4}-\d\d-\d\d\.xlf"/,
+    );
+    expect(schemaErrors(exported.xml)).toBeNull();
+    // The check can fail: the same file without its required source language does not validate.
+    expect(schemaErrors(exported.xml.replace(' srcLang="fr"', ''))).toMatch(/srcLang/);
+
+    const read = await readXliff(exported.xml);
+    expect(read).toMatchObject({ sourceLanguage: 'fr', targetLanguage: 'de' });
+    const files = Object.values(read.resources);
+    // The changed entry: one unit per localized text, the French as source, the German as target.
+    const mine =
+      read.resources[
+        Object.keys(read.resources).find((id) =>
+          exported.xml.includes(`<file id="${id}" original="${original}"`),
+        )!
+      ];
+    expect(mine).toBeDefined();
+    expect(mine.summary.source).toBe(french.summary);
+    expect(mine.summary.target ?? null).toBe(german.summary ?? null);
+    expect(mine.description).toMatchObject({ source: french.description });
+    expect(mine.title).toMatchObject({ source: french.title, target: german.title });
+    if ((french.seo as Data | null)?.metaTitle)
+      expect(mine['seo.metaTitle']).toMatchObject({ source: (french.seo as Data).metaTitle });
+    expect(exported.xml).toContain('Le texte français a changé depuis la dernière traduction.');
+    // Only outdated and missing entries: every file's entry is one of those, for German.
+    const listed = (await states(translator, { locale: 'de', status: 'outdated,missing' })).map(
+      (state) => `${state.uid}/${state.documentId}`,
+    );
+    const originals = [...exported.xml.matchAll(/<file id="[^"]+" original="([^"]+)"/g)].map(
+      (match) => match[1],
+    );
+    expect(originals.length).toBe(files.length);
+    for (const name of originals) expect(listed).toContain(name);
+    // Sites and funders have no drafts: not in an XLIFF file (an import never publishes).
+    expect(originals.some((name) => /^api::(site|funder)\./.test(name))).toBe(false);
+    expect((await exportFile(translator, { locale: 'de', uid: 'api::site.site' })).status).toBe(400);
+  });
+
+  it('an unchanged file imports as nothing; a translated one updates the German draft only', async () => {
+    const exported = await exportFile(translator, { locale: 'de', uid, documentId });
+    expect(exported.status).toBe(200);
+    const versions = await historyCount(uid, documentId);
+    const same = await importFile(translator, exported.xml);
+    expect(same.status).toBe(200);
+    expect(same.body.data.updated).toEqual([]);
+    expect(same.body.data.refused).toEqual([]);
+    expect(await historyCount(uid, documentId)).toBe(versions);
+
+    const publishedBefore = await app.strapi.db
+      .query(uid as never)
+      .findOne({ where: { documentId, locale: 'de', publishedAt: { $notNull: true } } } as never);
+    const translated = withTarget(
+      exported.xml,
+      original,
+      'summary',
+      'Eine überarbeitete Zusammenfassung: „der Empfang“ &amp; &lt;die&gt; Jugendlichen … im Viertel.',
+    );
+    const answer = await importFile(translator, translated);
+    expect(answer.status).toBe(200);
+    expect(answer.body.data.refused).toEqual([]);
+    expect(answer.body.data.updated).toEqual([{ uid, documentId, fields: ['summary'] }]);
+    expect(answer.body.meta).toMatchObject({ locale: 'de', updated: 1, refused: 0 });
+    // What the file did not translate stays outdated (the French description changed too).
+    expect(await stateOf(uid, documentId, 'de')).toMatchObject({
+      status: 'outdated',
+      fields: ['description'],
+    });
+    const draft = (await app.strapi.db
+      .query(uid as never)
+      .findOne({ where: { documentId, locale: 'de', publishedAt: null } } as never)) as Data;
+    expect(draft.summary).toBe(
+      'Eine überarbeitete Zusammenfassung: „der Empfang“ & <die> Jugendlichen … im Viertel.',
+    );
+    // Never published: the published German version is as it was.
+    expect(
+      await app.strapi.db
+        .query(uid as never)
+        .findOne({ where: { documentId, locale: 'de', publishedAt: { $notNull: true } } } as never),
+    ).toEqual(publishedBefore);
+    expect(await historyCount(uid, documentId)).toBe(versions + 1);
+    const rest = await importFile(
+      translator,
+      withTarget(
+        exported.xml,
+        original,
+        'description',
+        '## Empfang\n\nDie **Jugendlichen** aus dem [Viertel](https://www.inter-actions.lu/) ]]&gt; hier.',
+      ),
+    );
+    expect(rest.body.data.updated).toEqual([{ uid, documentId, fields: ['description'] }]);
+    expect(await stateOf(uid, documentId, 'de')).toMatchObject({ status: 'current', fields: [] });
+  });
+
+  it('a missing translation comes in as a new draft of that locale', async () => {
+    const site = (
+      (await app.strapi
+        .documents('api::site.site')
+        .findMany({ locale: 'fr', limit: 1 } as never)) as unknown as Data[]
+    )[0];
+    const created = await app
+      .http()
+      .post('/content-manager/collection-types/api::project.project')
+      .query({ locale: 'fr' })
+      .set(communication.headers)
+      .send({
+        title: 'Projet pour XLIFF',
+        slug: 'projet-pour-xliff',
+        kind: 'youth-house',
+        foundedYear: 2025,
+        summary: 'Un résumé à traduire.',
+        site: { connect: [{ documentId: site.documentId, locale: 'fr' }] },
+      });
+    expect(created.status).toBe(201);
+    const id = created.body.data.documentId as string;
+    const exported = await exportFile(communication, { locale: 'en', uid, documentId: id });
+    expect(exported.status).toBe(200);
+    expect(schemaErrors(exported.xml)).toBeNull();
+    expect(exported.xml).not.toContain('<target>');
+    let xml = withTarget(exported.xml, `${uid}/${id}`, 'title', 'Project for XLIFF');
+    xml = withTarget(xml, `${uid}/${id}`, 'summary', 'A summary to translate.');
+    const answer = await importFile(communication, xml);
+    expect(answer.status).toBe(200);
+    expect(answer.body.data.updated).toEqual([{ uid, documentId: id, fields: ['title', 'summary'] }]);
+    const rows = (await app.strapi.db
+      .query(uid as never)
+      .findMany({ where: { documentId: id, locale: 'en' } } as never)) as Data[];
+    expect(
+      rows.map((row) => ({ title: row.title, summary: row.summary, publishedAt: row.publishedAt })),
+    ).toEqual([{ title: 'Project for XLIFF', summary: 'A summary to translate.', publishedAt: null }]);
+    expect(
+      (await exportFile(communication, { locale: 'en', uid, documentId: id, status: 'missing,outdated' }))
+        .status,
+    ).toBe(204);
+  });
+
+  it('refuses, unit by unit and named in the report, what must not be applied; writes the rest', async () => {
+    await save(communication, uid, documentId, 'fr', {
+      title: `${String(french.title).slice(0, 150)} (revu)`,
+    });
+    const exported = await exportFile(translator, { locale: 'de', uid, documentId });
+    const germanBefore = (await app.strapi.db
+      .query(uid as never)
+      .findOne({ where: { documentId, locale: 'de', publishedAt: null } } as never)) as Data;
+    let xml = exported.xml;
+    xml = withTarget(xml, original, 'title', 'Titel mit<ph id="1"/>Code'); // inline codes
+    xml = withTarget(xml, original, 'summary', 'Eine Zusammenfassung &lt;script&gt;alert(1)&lt;/script&gt;'); // HTML
+    xml = withTarget(xml, original, 'description', 'Text', ' xml:lang="lb"'); // another language
+    xml = xml.replace(
+      `<file id="f1" original="${original}">`,
+      `<file id="f1" original="${original}">\n    <unit id="nosuchfield"><segment><source>x</source><target>y</target></segment></unit>`,
+    );
+    xml = xml.replace(
+      '</xliff>',
+      `  <file id="f9" original="${uid}/nosuchdocument000000000000"><unit id="title"><segment><source>x</source><target>y</target></segment></unit></file>\n</xliff>`,
+    );
+    const answer = await importFile(translator, xml);
+    expect(answer.status).toBe(200);
+    const refused = Object.fromEntries(
+      (answer.body.data.refused as { unit?: string; code: string; documentId: string }[]).map((item) => [
+        item.unit ?? item.documentId,
+        item.code,
+      ]),
+    );
+    expect(refused).toMatchObject({
+      title: 'markup',
+      summary: 'invalid-text',
+      description: 'other-locale',
+      nosuchfield: 'unknown-field',
+      nosuchdocument000000000000: 'unknown-entry',
+    });
+    expect(answer.body.data.updated).toEqual([]);
+    expect(
+      await app.strapi.db
+        .query(uid as never)
+        .findOne({ where: { documentId, locale: 'de', publishedAt: null } } as never),
+    ).toEqual(germanBefore);
+
+    // The French changed after the export: the unit is flagged, not applied; the others are.
+    const before = await exportFile(translator, { locale: 'de', uid, documentId });
+    await save(communication, uid, documentId, 'fr', {
+      title: `${String(french.title).slice(0, 150)} (revu encore)`,
+    });
+    let late = withTarget(before.xml, original, 'title', 'Alter Titel übersetzt');
+    late = withTarget(late, original, 'summary', 'Neue Zusammenfassung.');
+    const flagged = await importFile(translator, late);
+    expect(flagged.body.data.refused).toEqual([
+      expect.objectContaining({ unit: 'title', code: 'source-changed' }),
+    ]);
+    expect(flagged.body.data.updated).toEqual([{ uid, documentId, fields: ['summary'] }]);
+
+    // A line break in a one-line field, a text over its length.
+    const again = await exportFile(translator, { locale: 'de', uid, documentId, status: 'outdated,current' });
+    expect(await stateOf(uid, documentId, 'de')).toMatchObject({ status: 'outdated', fields: ['title'] });
+    const long = withTarget(
+      withTarget(again.xml, original, 'title', 'Zeile&#10;zwei'),
+      original,
+      'summary',
+      'x'.repeat(1001),
+    );
+    const problems = await importFile(translator, long);
+    expect(
+      (problems.body.data.refused as { unit: string; code: string; reason: string }[]).map((item) => [
+        item.unit,
+        item.code,
+      ]),
+    ).toEqual([
+      ['title', 'invalid-text'],
+      ['summary', 'invalid-text'],
+    ]);
+    expect(problems.body.data.updated).toEqual([]);
+  });
+
+  it('whole files that are not a French-to-one-locale XLIFF 2.0 are a 400 that writes nothing; rights hold', async () => {
+    const exported = await exportFile(translator, {
+      locale: 'de',
+      uid,
+      documentId,
+      status: 'outdated,current',
+    });
+    const changedXml = withTarget(exported.xml, original, 'summary', 'Sollte nie geschrieben werden.');
+    const draftBefore = await app.strapi.db
+      .query(uid as never)
+      .findOne({ where: { documentId, locale: 'de', publishedAt: null } } as never);
+    for (const xml of [
+      changedXml.replace('trgLang="de"', 'trgLang="fr"'),
+      changedXml.replace('trgLang="de"', 'trgLang="it"'),
+      changedXml.replace('srcLang="fr"', 'srcLang="de"'),
+      changedXml.replace('version="2.0"', 'version="1.2"'),
+      changedXml.replace('</xliff>', ''),
+      `<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${changedXml.replace(/^<\?xml[^>]*>/, '')}`,
+    ]) {
+      const answer = await importFile(translator, xml);
+      expect({ status: answer.status, name: answer.body.error?.name }).toEqual({
+        status: 400,
+        name: 'ValidationError',
+      });
+    }
+    const noFile = await app
+      .http()
+      .post('/admin/translations/xliff')
+      .set(translator.headers)
+      .field('other', 'x');
+    expect(noFile.status).toBe(400);
+    expect(
+      await app.strapi.db
+        .query(uid as never)
+        .findOne({ where: { documentId, locale: 'de', publishedAt: null } } as never),
+    ).toEqual(draftBefore);
+    // A coordinator may change only its own entries: refused here, and nothing written.
+    const byCoordinator = await importFile(coordinator, changedXml);
+    expect(byCoordinator.body.data.refused).toEqual([expect.objectContaining({ code: 'forbidden' })]);
+    expect((await app.http().get('/admin/translations/xliff').query({ locale: 'de' })).status).toBe(401);
+    expect(
+      (await importFile({ headers: { Authorization: 'Bearer nope' } } as AdminSession, changedXml)).status,
+    ).toBe(401);
+    const bad: Record<string, string>[] = [
+      { locale: 'fr' },
+      { locale: 'de', status: 'stale' },
+      { locale: 'de', documentId: 'abc' },
+      { locale: 'de', uid, documentId: 'a\u0000b' },
+    ];
+    for (const query of bad) expect((await exportFile(translator, query)).status).toBe(400);
   });
 });

@@ -85,6 +85,17 @@ async function draftRows(
   } as never)) as Row[];
 }
 
+/** The translated fields of the drafts of `uid` in `locale` (all, or those given), in the Document Service's input shape, by document. */
+export async function draftTexts(
+  strapi: Core.Strapi,
+  uid: string,
+  locale: string,
+  documentIds?: string[],
+): Promise<Map<string, Row>> {
+  const rows = await draftRows(strapi, uid, locale, documentIds);
+  return new Map(rows.map((row) => [String(row.documentId), valuesOf(strapi, uid, row)]));
+}
+
 /** The fingerprints of a row's localized text fields. */
 function fingerprintsOf(strapi: Core.Strapi, uid: string, row: Row): Fingerprints {
   const values = valuesOf(strapi, uid, row);
@@ -254,6 +265,45 @@ export async function translationStates(
       .onConflict(['uid', 'document_id', 'locale'])
       .ignore();
   return states;
+}
+
+/**
+ * After a write that translated only `fields` of (document, locale) (an XLIFF import): the other
+ * fields keep the baseline they had before it (`previous`; none for a new version: outdated), so
+ * what the file did not translate stays marked.
+ */
+export async function keepOtherBaselines(
+  strapi: Core.Strapi,
+  key: { uid: string; documentId: string; locale: string },
+  previous: Fingerprints | null,
+  fields: string[],
+): Promise<void> {
+  const knex = strapi.db.connection;
+  const where = { uid: key.uid, document_id: key.documentId, locale: key.locale };
+  const row = (await knex(TABLE).where(where).first()) as Row | undefined;
+  if (!row) return;
+  const now = parse(row.fingerprints);
+  const kept = Object.fromEntries(
+    Object.entries(now).map(([field, value]) => [
+      field,
+      fields.includes(field) ? value : (previous?.[field] ?? ''),
+    ]),
+  );
+  await knex(TABLE)
+    .where(where)
+    .update({ fingerprints: JSON.stringify(kept) });
+}
+
+/** The stored baseline of (document, locale), if any. */
+export async function baselineOf(
+  strapi: Core.Strapi,
+  key: { uid: string; documentId: string; locale: string },
+): Promise<Fingerprints | null> {
+  const row = (await strapi.db
+    .connection(TABLE)
+    .where({ uid: key.uid, document_id: key.documentId, locale: key.locale })
+    .first()) as Row | undefined;
+  return row ? parse(row.fingerprints) : null;
 }
 
 /** « Marquer comme vérifiée »: the French draft of now becomes the baseline of (document, locale). */

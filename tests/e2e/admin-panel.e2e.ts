@@ -610,6 +610,37 @@ describe('a Translator whose admin language is German', () => {
     await page.locator('[data-translation=current]').first().waitFor();
     expect(await source.getAttribute('data-outdated')).toBe('false');
   });
+
+  it('sends the missing German texts to a translation agency as XLIFF and imports its file as drafts', async () => {
+    await page.getByRole('link', { name: 'Zu übersetzen' }).click();
+    const missing = page.locator('tr[data-translation=missing]', { hasText: 'Maison de quartier relue E2E' });
+    await missing.waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Als XLIFF herunterladen' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^inter-actions-fr-de-\d{4}-\d\d-\d\d\.xlf$/);
+    const xml = readFileSync(await download.path(), 'utf8');
+    // The agency translates the new project's title (the file's unit « title » of that entry).
+    const file = xml.slice(xml.indexOf('<note category="title">Maison de quartier relue E2E</note>'));
+    const title = file.slice(file.indexOf('<unit id="title"'));
+    const translated = xml.replace(
+      title.slice(0, title.indexOf('</source>') + '</source>'.length),
+      `${title.slice(0, title.indexOf('</source>') + '</source>'.length)}<target>Überprüftes Quartiershaus E2E</target>`,
+    );
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'uebersetzt.xlf',
+      mimeType: 'application/xliff+xml',
+      buffer: Buffer.from(translated, 'utf8'),
+    });
+    await page
+      .getByRole('status')
+      .getByText('1 Text(e) als Entwurf gespeichert, 0 übersprungen, 0 abgelehnt.')
+      .waitFor();
+    // Now a German draft (the list names entries by their French title): no longer missing.
+    await missing.waitFor({ state: 'detached' });
+    await screenshot(page, '26-translator-xliff-imported');
+  });
 });
 
 describe('the super administrator reads the audit log', () => {

@@ -3,14 +3,24 @@
  * English), the entries whose translation is missing or out of date, oldest French change first,
  * with the fields changed; a click opens the entry in that locale. Read from GET
  * /admin/translations (src/translations), which keeps to what the user may read.
+ *
+ * For professional translators: « Télécharger en XLIFF » saves that list as an XLIFF 2.0 file
+ * (GET /admin/translations/xliff), « Importer un fichier XLIFF » sends the translated file back
+ * (POST, the field `file`) and shows what became a draft, what was skipped and what was refused.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Badge, Box, Button, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router-dom';
 import { FIELD_TEXTS } from '../../admin-views/texts';
 import { languageOf, STATUS_LABELS } from './translation-panel';
+
+interface Refused {
+  documentId: string | null;
+  unit?: string;
+  reason: string;
+}
 
 interface Entry {
   uid: string;
@@ -33,6 +43,12 @@ const TEXTS = {
     fields: 'Champs modifiés en français',
     since: 'Texte français du',
     none: 'Tout est traduit et à jour dans cette langue.',
+    download: 'Télécharger en XLIFF',
+    upload: 'Importer un fichier XLIFF',
+    nothing: 'Rien à traduire dans cette langue : pas de fichier.',
+    report: (updated: number, skipped: number, refused: number) =>
+      `${updated} texte(s) enregistré(s) en brouillon, ${skipped} ignoré(s), ${refused} refusé(s).`,
+    failed: 'Le fichier n’a pas été lu : ',
   },
   de: {
     title: 'Zu übersetzen',
@@ -43,6 +59,12 @@ const TEXTS = {
     fields: 'Auf Französisch geänderte Felder',
     since: 'Französischer Text vom',
     none: 'In dieser Sprache ist alles übersetzt und aktuell.',
+    download: 'Als XLIFF herunterladen',
+    upload: 'XLIFF-Datei importieren',
+    nothing: 'In dieser Sprache gibt es nichts zu übersetzen: keine Datei.',
+    report: (updated: number, skipped: number, refused: number) =>
+      `${updated} Text(e) als Entwurf gespeichert, ${skipped} übersprungen, ${refused} abgelehnt.`,
+    failed: 'Die Datei wurde nicht gelesen: ',
   },
   en: {
     title: 'To translate',
@@ -53,6 +75,12 @@ const TEXTS = {
     fields: 'Fields changed in French',
     since: 'French text of',
     none: 'Everything is translated and up to date in this language.',
+    download: 'Download as XLIFF',
+    upload: 'Import an XLIFF file',
+    nothing: 'Nothing to translate in this language: no file.',
+    report: (updated: number, skipped: number, refused: number) =>
+      `${updated} text(s) saved as drafts, ${skipped} skipped, ${refused} refused.`,
+    failed: 'The file was not read: ',
   },
 };
 
@@ -65,9 +93,12 @@ export default function ToTranslatePage() {
   const intl = useIntl();
   const language = languageOf(intl.locale);
   const texts = TEXTS[language];
-  const { get } = useFetchClient();
+  const { get, post } = useFetchClient();
   const [locale, setLocale] = useState<(typeof LOCALES)[number]>('de');
   const [entries, setEntries] = useState<Entry[] | null>(null);
+  const [message, setMessage] = useState<{ text: string; refused: Refused[] } | null>(null);
+  const [reload, setReload] = useState(0);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     setEntries(null);
@@ -75,7 +106,40 @@ export default function ToTranslatePage() {
       ({ data }) => setEntries(data.data),
       () => setEntries([]),
     );
-  }, [get, locale]);
+  }, [get, locale, reload]);
+
+  const download = async () => {
+    setMessage(null);
+    const answer = await get<Blob>('/admin/translations/xliff', {
+      params: { locale, status: 'missing,outdated' },
+      responseType: 'blob',
+    } as never);
+    if (answer.status === 204) return setMessage({ text: texts.nothing, refused: [] });
+    const name = /filename="([^"]+)"/.exec(answer.headers?.get('Content-Disposition') ?? '')?.[1];
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(answer.data);
+    link.download = name ?? `inter-actions-fr-${locale}.xlf`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  };
+
+  const upload = async (file: File) => {
+    const form = new FormData();
+    form.append('file', file);
+    try {
+      const { data } = await post<{
+        data: { refused: Refused[] };
+        meta: { updated: number; skipped: number; refused: number };
+      }>('/admin/translations/xliff', form);
+      setMessage({
+        text: texts.report(data.meta.updated, data.meta.skipped, data.meta.refused),
+        refused: data.data.refused,
+      });
+      setReload((count) => count + 1);
+    } catch (error) {
+      setMessage({ text: texts.failed + (error as Error).message, refused: [] });
+    }
+  };
 
   const label = (entry: Entry, field: string) => {
     const text = FIELD_TEXTS[entry.uid]?.[field];
@@ -99,6 +163,36 @@ export default function ToTranslatePage() {
             </Button>
           ))}
         </Flex>
+        <Flex gap={2} marginBottom={4}>
+          <Button variant="secondary" onClick={() => void download()}>
+            {texts.download}
+          </Button>
+          <Button variant="secondary" onClick={() => fileInput.current?.click()}>
+            {texts.upload}
+          </Button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".xlf,.xliff,application/xliff+xml,application/xml,text/xml"
+            hidden
+            aria-label={texts.upload}
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              event.target.value = '';
+              if (file) void upload(file);
+            }}
+          />
+        </Flex>
+        {message && (
+          <Box padding={4} marginBottom={4} background="neutral0" hasRadius role="status">
+            <Typography>{message.text}</Typography>
+            {message.refused.map((item, index) => (
+              <Typography key={index} tag="p" variant="pi" textColor="danger600">
+                {[item.documentId, item.unit].filter(Boolean).join(' · ')} : {item.reason}
+              </Typography>
+            ))}
+          </Box>
+        )}
         {entries === null ? (
           <Page.Loading />
         ) : entries.length === 0 ? (
