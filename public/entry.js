@@ -15,7 +15,18 @@
   const { LOCALES, store, element, entryHref } = window.InterActionsPage;
   /** The public API's route of each type, and the field that names an entry. */
   const TYPES = {
-    project: { path: '/api/projects', name: 'title', collection: true },
+    project: {
+      path: '/api/projects',
+      name: 'title',
+      collection: true,
+      // The route's default (site; funders' names and slugs) and the cover image.
+      populate: {
+        'populate[site]': 'true',
+        'populate[funders][fields][0]': 'name',
+        'populate[funders][fields][1]': 'slug',
+        'populate[cover]': 'true',
+      },
+    },
     service: { path: '/api/services', name: 'name', collection: true },
     enterprise: { path: '/api/enterprises', name: 'name', collection: true },
     organisation: { path: '/api/organisation', name: 'name', collection: false },
@@ -256,6 +267,35 @@
     return element('a', text, { href });
   }
 
+  /**
+   * The entry's image with its alternative text in the page's locale, and every width Strapi made
+   * of it (its formats, then the original) as a srcset, so that a phone loads a small one.
+   */
+  function showCover(entry) {
+    const cover = byId('entry-cover');
+    const file = entry.cover;
+    if (!file || typeof file.url !== 'string' || !/^image\//.test(String(file.mime))) {
+      cover.hidden = true;
+      cover.removeAttribute('src');
+      cover.removeAttribute('srcset');
+      return;
+    }
+    const sources = Object.values(file.formats || {})
+      .filter((format) => format && typeof format.url === 'string' && format.width > 0)
+      .concat(file.width > 0 ? [file] : [])
+      .sort((a, b) => a.width - b.width);
+    cover.alt = typeof entry.coverAlt === 'string' ? entry.coverAlt : '';
+    if (file.width > 0 && file.height > 0) {
+      cover.width = file.width;
+      cover.height = file.height;
+    }
+    cover.srcset = sources.map((source) => `${source.url} ${source.width}w`).join(', ');
+    cover.sizes = '(max-width: 48rem) 100vw, 48rem';
+    cover.src = file.url;
+    cover.decoding = 'async';
+    cover.hidden = false;
+  }
+
   function render(entry, vocabulary, locale) {
     const text = TEXT[locale];
     const spec = TYPES[type];
@@ -274,6 +314,8 @@
     const summary = byId('entry-summary');
     summary.textContent = entry.summary || '';
     summary.hidden = !entry.summary;
+
+    showCover(entry);
 
     const facts = byId('entry-facts');
     facts.replaceChildren();
@@ -380,6 +422,7 @@
     if (!spec.collection) return (await fetchJson(`${spec.path}?${new URLSearchParams({ locale })}`)).data;
     if (!slug) return null;
     const query = new URLSearchParams({ 'filters[slug][$eq]': slug, locale });
+    for (const [key, value] of Object.entries(spec.populate || {})) query.set(key, value);
     const answer = await fetchJson(`${spec.path}?${query}`);
     return Array.isArray(answer.data) && answer.data.length > 0 ? answer.data[0] : null;
   }

@@ -41,6 +41,7 @@ import { assertReadOnlyTokensLimited, limitReadOnlyTokens } from './security/rea
 import { bootstrapSearch, registerSearch } from './search';
 import { seedIfEmpty } from './seed';
 import { documentRules } from './validation/document-rules';
+import { imageAltRule } from './validation/image-alt';
 import { registerWebhooks, startWebhooks, stopWebhooks } from './webhooks';
 import { seedTerms } from './vocabulary/terms';
 
@@ -57,6 +58,7 @@ export default {
     // fast path's reads without a transaction come last (registered by registerFastPath below), as
     // they must wrap only the call that really reaches the database.
     strapi.documents.use(documentRules);
+    strapi.documents.use(imageAltRule(strapi));
     strapi.documents.use(publicationRules(strapi));
     strapi.documents.use(adminWriteRules(strapi));
     strapi.documents.use(relationWriteRules(strapi));

@@ -9,6 +9,10 @@
  * schema in tests/fixtures/xliff) and is read by an independent library (`xliff`, not the app's
  * parser); an unchanged file imports as nothing; a translated one updates drafts only; the bad
  * cases are refused, each named in the report.
+ *
+ * Images (section 3): every image field has a localized alternative text beside it (from the
+ * schemas), required to publish a version that has the image, on every publish path, in every
+ * locale; REST and GraphQL answer the locale's text.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { xliff2js } from 'xliff';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
+import { JPEG } from './support/images';
 import { startStrapi, type TestApp } from './support/strapi';
 
 jest.setTimeout(300_000);
@@ -740,5 +745,145 @@ describe('XLIFF 2.0 round trip', () => {
       { locale: 'de', uid, documentId: 'a\u0000b' },
     ];
     for (const query of bad) expect((await exportFile(translator, query)).status).toBe(400);
+  });
+});
+
+// ---- Images described in every language (section 3) -------------------------------------------
+
+const CONTENT_TYPE_UIDS = () => Object.keys(app.strapi.contentTypes).filter((uid) => uid.startsWith('api::'));
+
+describe('images described in every language', () => {
+  it('every image field of every type has a localized alternative text beside it', () => {
+    const images = CONTENT_TYPE_UIDS().flatMap((uid) =>
+      Object.entries(modelOf(uid).attributes)
+        .filter(([, attribute]) => attribute.type === 'media')
+        .map(([name]) => ({ uid, name })),
+    );
+    expect(images.length).toBeGreaterThan(0);
+    for (const { uid, name } of images)
+      expect({ uid, name, alt: modelOf(uid).attributes[`${name}Alt`] }).toMatchObject({
+        alt: { type: 'string', pluginOptions: { i18n: { localized: true } } },
+      });
+  });
+
+  const uid = 'api::project.project';
+  const CM = '/content-manager/collection-types/api::project.project';
+  let documentId: string;
+  let fileId: number;
+
+  beforeAll(async () => {
+    const doc = await translatedDocument(uid);
+    documentId = String(doc.documentId);
+    const uploaded = await app
+      .http()
+      .post('/upload')
+      .set(communication.headers)
+      .attach('files', JPEG, { filename: 'maison-des-jeunes.jpg', contentType: 'image/jpeg' });
+    expect(uploaded.status).toBe(201);
+    fileId = uploaded.body[0].id;
+  });
+
+  type Path = (
+    locale: string,
+  ) => Promise<{ status: number; body: { error?: { details?: { errors?: { path: string[] }[] } } } }>;
+  const paths: Record<string, Path> = {
+    'the panel’s « Publier »': (locale) =>
+      app
+        .http()
+        .post(`${CM}/${documentId}/actions/publish`)
+        .query({ locale })
+        .set(communication.headers)
+        .send({}),
+    'the panel’s bulk publish': (locale) =>
+      app
+        .http()
+        .post(`${CM}/actions/bulkPublish`)
+        .query({ locale })
+        .set(communication.headers)
+        .send({ documentIds: [documentId] }),
+    'the Document Service’s publish (scripts, schedules)': async (locale) => {
+      try {
+        await app.strapi.documents(uid as never).publish({ documentId, locale } as never);
+        return { status: 200, body: {} };
+      } catch (error) {
+        return { status: 400, body: { error: { details: (error as { details?: never }).details } } };
+      }
+    },
+    'an update that publishes at once': async (locale) => {
+      try {
+        await app.strapi
+          .documents(uid as never)
+          .update({
+            documentId,
+            locale,
+            status: 'published',
+            data: { summary: `Résumé ${locale}` },
+          } as never);
+        return { status: 200, body: {} };
+      } catch (error) {
+        return { status: 400, body: { error: { details: (error as { details?: never }).details } } };
+      }
+    },
+  };
+
+  const published = (locale: string) =>
+    app.strapi.db
+      .query(uid as never)
+      .findOne({
+        where: { documentId, locale, publishedAt: { $notNull: true } },
+        populate: { cover: true },
+      } as never) as Promise<Data | null>;
+
+  describe.each(Object.keys(paths))('%s', (name) => {
+    it.each(['fr', 'de', 'lb', 'en'])(
+      'in %s: a 400 naming coverAlt without the text, nothing published; with it, published',
+      async (locale) => {
+        // The image on every locale (a shared field), the text of this locale emptied.
+        await app.strapi
+          .documents(uid as never)
+          .update({ documentId, locale: 'fr', data: { cover: fileId } } as never);
+        await app.strapi
+          .documents(uid as never)
+          .update({ documentId, locale, data: { coverAlt: '' } } as never);
+        const before = await published(locale);
+        const refused = await paths[name](locale);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error?.details?.errors?.map((error) => error.path)).toEqual([['coverAlt']]);
+        expect(await published(locale)).toEqual(before);
+
+        const text = `Façade de la maison des jeunes (${locale})`;
+        await app.strapi
+          .documents(uid as never)
+          .update({ documentId, locale, data: { coverAlt: text } } as never);
+        expect((await paths[name](locale)).status).toBe(200);
+        expect(await published(locale)).toMatchObject({ coverAlt: text, cover: { id: fileId } });
+      },
+    );
+  });
+
+  it('REST and GraphQL answer the text of the locale asked, beside the shared image', async () => {
+    const slug = String((await published('fr'))!.slug);
+    for (const locale of ['fr', 'de', 'lb', 'en']) {
+      const rest = await app
+        .http()
+        .get('/api/projects')
+        .query({ 'filters[slug][$eq]': slug, locale, 'populate[cover]': 'true' });
+      expect(rest.status).toBe(200);
+      expect(rest.body.data[0]).toMatchObject({
+        coverAlt: `Façade de la maison des jeunes (${locale})`,
+        cover: { id: fileId, mime: 'image/jpeg' },
+      });
+      const graphql = await app.http().post('/graphql').send({
+        query:
+          'query($slug: String, $locale: I18NLocaleCode) { projects(filters: { slug: { eq: $slug } }, locale: $locale) { coverAlt cover { url } } }',
+        variables: { slug, locale },
+      });
+      expect(graphql.body.errors).toBeUndefined();
+      expect(graphql.body.data.projects[0].coverAlt).toBe(`Façade de la maison des jeunes (${locale})`);
+    }
+    // A draft may lack the text (it is often written after the image is chosen).
+    await app.strapi
+      .documents(uid as never)
+      .update({ documentId, locale: 'de', data: { coverAlt: null } } as never);
   });
 });

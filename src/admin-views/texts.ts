@@ -112,6 +112,12 @@ export const FIELD_TEXTS: Record<string, Record<string, FieldText>> = {
       de: 'Titelbild',
       en: 'Cover image',
     },
+    coverAlt: {
+      label: 'Texte alternatif de l’image',
+      help: 'Ce que montre l’image, en une phrase, pour qui ne la voit pas (lecteur d’écran, image non chargée). Dans chaque langue ; obligatoire pour publier une entrée qui a une image.',
+      de: 'Alternativtext des Bildes',
+      en: 'Image alternative text',
+    },
     inferred: INFERRED,
   },
   'api::service.service': {

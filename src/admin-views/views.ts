@@ -55,7 +55,7 @@ export const EDIT_GROUPS: Record<string, EditField[][]> = {
     ['foundedYear', 'closedYear'],
     [['summary', 12], 'partner'],
     ['description'],
-    ['cover'],
+    ['cover', 'coverAlt'],
     ['funders', 'inferred'],
     ['contact'],
     ['seo'],

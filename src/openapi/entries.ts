@@ -102,7 +102,14 @@ function scalarSchema(name: string, attribute: Attribute): Schema {
 /** An object of the named scalar fields, every one present (null where the schema allows it). */
 function fieldsObject(attributes: Record<string, Attribute>, names: string[], base: Record<string, Schema>) {
   const properties: Record<string, Schema> = { ...base };
-  for (const name of names) properties[name] = scalarSchema(name, attributes[name]);
+  for (const name of names) {
+    properties[name] = scalarSchema(name, attributes[name]);
+    const image = name.endsWith('Alt') ? name.slice(0, -'Alt'.length) : '';
+    if (attributes[image]?.type === 'media')
+      properties[name].description =
+        `The alternative text of the ${image} image in the locale of the answer (the image itself is ` +
+        `shared by the locales): the img element's alt. Every published version with the image has one.`;
+  }
   return { type: 'object', required: Object.keys(properties), properties };
 }
 
@@ -146,11 +153,14 @@ export function entrySchemas(model: Model, load: Load, described: Described): Re
     } else {
       target = ref(pascal(attribute.component ?? ''));
     }
+    const alt =
+      attribute.type === 'media' && `${field}Alt` in attributes
+        ? ` Its alternative text, per locale: ${field}Alt.`
+        : '';
     properties[field] = {
       ...populatedSchema(attribute, target),
-      description: choice
-        ? 'Populated by default.'
-        : `Present only when populate names it (populate=${field}).`,
+      description:
+        (choice ? 'Populated by default.' : `Present only when populate names it (populate=${field}).`) + alt,
     };
     if (choice) required.push(field);
   }
