@@ -268,32 +268,45 @@
   }
 
   /**
-   * The entry's image with its alternative text in the page's locale, and every width Strapi made
-   * of it (its formats, then the original) as a srcset, so that a phone loads a small one.
+   * The entry's image with its alternative text in the page's locale, and every width the server
+   * made of it as a srcset (WebP first, for the browsers that read it; then the image's own type),
+   * so that a phone loads a small one.
    */
   function showCover(entry) {
+    const picture = byId('entry-picture');
     const cover = byId('entry-cover');
+    const webp = byId('entry-cover-webp');
     const file = entry.cover;
     if (!file || typeof file.url !== 'string' || !/^image\//.test(String(file.mime))) {
-      cover.hidden = true;
+      picture.hidden = true;
+      for (const element of [cover, webp]) element.removeAttribute('srcset');
       cover.removeAttribute('src');
-      cover.removeAttribute('srcset');
       return;
     }
-    const sources = Object.values(file.formats || {})
-      .filter((format) => format && typeof format.url === 'string' && format.width > 0)
-      .concat(file.width > 0 ? [file] : [])
-      .sort((a, b) => a.width - b.width);
+    const formats = Object.entries(file.formats || {})
+      .filter(([, format]) => format && typeof format.url === 'string' && format.width > 0)
+      .map(([name, format]) => Object.assign({ webp: name.startsWith('webp') }, format));
+    const srcset = (list) =>
+      list
+        .sort((a, b) => a.width - b.width)
+        .map((source) => `${source.url} ${source.width}w`)
+        .join(', ');
+    const sizes = '(max-width: 48rem) 100vw, 48rem';
+    const own = formats.filter((format) => !format.webp).concat(file.width > 0 ? [file] : []);
+    const webps = formats.filter((format) => format.webp);
+    webp.srcset = srcset(webps);
+    webp.sizes = sizes;
+    if (webps.length === 0) webp.removeAttribute('srcset');
     cover.alt = typeof entry.coverAlt === 'string' ? entry.coverAlt : '';
     if (file.width > 0 && file.height > 0) {
       cover.width = file.width;
       cover.height = file.height;
     }
-    cover.srcset = sources.map((source) => `${source.url} ${source.width}w`).join(', ');
-    cover.sizes = '(max-width: 48rem) 100vw, 48rem';
+    cover.srcset = srcset(own);
+    cover.sizes = sizes;
     cover.src = file.url;
     cover.decoding = 'async';
-    cover.hidden = false;
+    picture.hidden = false;
   }
 
   function render(entry, vocabulary, locale) {

@@ -42,6 +42,7 @@ import { bootstrapSearch, registerSearch } from './search';
 import { seedIfEmpty } from './seed';
 import { documentRules } from './validation/document-rules';
 import { imageAltRule } from './validation/image-alt';
+import { registerWebpFormats } from './extensions/upload/webp';
 import { registerWebhooks, startWebhooks, stopWebhooks } from './webhooks';
 import { seedTerms } from './vocabulary/terms';
 
@@ -68,6 +69,8 @@ export default {
     registerChanges(strapi);
     // The history's staff API: /admin/history/... (versions, one version, restore).
     registerHistoryRoutes(strapi);
+    // WebP copies of every JPEG and PNG image and of its formats, listed as formats of the file.
+    registerWebpFormats(strapi);
     // The audit log's staff API (/admin/audit-logs, super administrators) and the data transfers
     // it records (its other recorders: global::audit and the change feed's middleware).
     registerAuditRoutes(strapi);

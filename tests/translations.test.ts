@@ -18,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { xliff2js } from 'xliff';
 import { createAdminUser, registerFirstAdmin, type AdminSession } from './support/admin';
 import { JPEG } from './support/images';
@@ -811,14 +812,12 @@ describe('images described in every language', () => {
     },
     'an update that publishes at once': async (locale) => {
       try {
-        await app.strapi
-          .documents(uid as never)
-          .update({
-            documentId,
-            locale,
-            status: 'published',
-            data: { summary: `Résumé ${locale}` },
-          } as never);
+        await app.strapi.documents(uid as never).update({
+          documentId,
+          locale,
+          status: 'published',
+          data: { summary: `Résumé ${locale}` },
+        } as never);
         return { status: 200, body: {} };
       } catch (error) {
         return { status: 400, body: { error: { details: (error as { details?: never }).details } } };
@@ -827,12 +826,10 @@ describe('images described in every language', () => {
   };
 
   const published = (locale: string) =>
-    app.strapi.db
-      .query(uid as never)
-      .findOne({
-        where: { documentId, locale, publishedAt: { $notNull: true } },
-        populate: { cover: true },
-      } as never) as Promise<Data | null>;
+    app.strapi.db.query(uid as never).findOne({
+      where: { documentId, locale, publishedAt: { $notNull: true } },
+      populate: { cover: true },
+    } as never) as Promise<Data | null>;
 
   describe.each(Object.keys(paths))('%s', (name) => {
     it.each(['fr', 'de', 'lb', 'en'])(
@@ -885,5 +882,62 @@ describe('images described in every language', () => {
     await app.strapi
       .documents(uid as never)
       .update({ documentId, locale: 'de', data: { coverAlt: null } } as never);
+  });
+
+  it('a JPEG gets WebP copies of itself and of each of its formats, listed with their widths, deleted with it', async () => {
+    const photo = await sharp({
+      create: { width: 1200, height: 800, channels: 3, background: { r: 200, g: 120, b: 40 } },
+    })
+      .jpeg()
+      .toBuffer();
+    const uploaded = await app
+      .http()
+      .post('/upload')
+      .set(communication.headers)
+      .attach('files', photo, { filename: 'facade.jpg', contentType: 'image/jpeg' });
+    expect(uploaded.status).toBe(201);
+    const file = (await app.strapi.db
+      .query('plugin::upload.file')
+      .findOne({ where: { id: uploaded.body[0].id } } as never)) as {
+      id: number;
+      formats: Record<string, { url: string; width: number; height: number; mime: string }>;
+    };
+    const own = Object.keys(file.formats).filter((key) => !key.startsWith('webp'));
+    expect(own).toEqual(expect.arrayContaining(['thumbnail', 'small', 'medium', 'large']));
+    expect(Object.keys(file.formats).sort()).toEqual(
+      ['webp', ...own.map((key) => `webp_${key}`), ...own].sort(),
+    );
+    for (const key of own) {
+      const webp = file.formats[`webp_${key}`];
+      expect({ key, mime: webp.mime, width: webp.width }).toEqual({
+        key,
+        mime: 'image/webp',
+        width: file.formats[key].width,
+      });
+      const served = await app.http().get(webp.url).buffer(true);
+      expect(served.status).toBe(200);
+      expect(served.headers['content-type']).toBe('image/webp');
+      expect((await sharp(served.body as Buffer).metadata()).width).toBe(webp.width);
+    }
+    expect(file.formats.webp).toMatchObject({ width: 1200, height: 800, mime: 'image/webp' });
+    // In the API answer, beside the locale's text.
+    await app.strapi
+      .documents(uid as never)
+      .update({ documentId, locale: 'fr', data: { cover: file.id } } as never);
+    await app.strapi.documents(uid as never).publish({ documentId, locale: 'fr' } as never);
+    const slug = String((await published('fr'))!.slug);
+    const answer = await app
+      .http()
+      .get('/api/projects')
+      .query({ 'filters[slug][$eq]': slug, locale: 'fr', 'populate[cover]': 'true' });
+    expect(answer.body.data[0].cover.formats.webp_small).toMatchObject({ mime: 'image/webp', width: 500 });
+    // Deleted with the file: every copy gone from the disk.
+    await app.strapi
+      .documents(uid as never)
+      .update({ documentId, locale: 'fr', data: { cover: fileId } } as never);
+    await app.strapi.documents(uid as never).publish({ documentId, locale: 'fr' } as never);
+    expect((await app.http().delete(`/upload/files/${file.id}`).set(superAdmin.headers)).status).toBe(200);
+    for (const format of Object.values(file.formats))
+      expect((await app.http().get(format.url)).status).toBe(404);
   });
 });
