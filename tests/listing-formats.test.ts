@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
 import { excelDate } from '../src/api/listing/controllers/listing';
-import { columnTable, describeColumn } from '../src/api/listing/services/columns';
+import { columnTable, columnTitle, describeColumn } from '../src/api/listing/services/columns';
 import { BATCH_SIZE, LISTING_COLUMNS, type ListingRow } from '../src/api/listing/services/listing';
 import { statementsDuring } from './support/sql';
 import { startStrapi, type TestApp } from './support/strapi';
@@ -338,7 +338,10 @@ describe('the XLSX workbook', () => {
     const [sheet, columns] = workbook.worksheets;
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const header = sheet.getRow(1);
-    expect(header.values).toEqual([undefined, ...LISTING_COLUMNS]);
+    // People's names in the workbook's language (the keys are in the second sheet, the CSV, the JSON).
+    expect(header.values).toEqual([undefined, ...LISTING_COLUMNS.map((column) => columnTitle(column, 'de'))]);
+    expect(header.values).toContain('Gründungsjahr');
+    expect(header.values).not.toContain('documentId');
     expect(header.getCell(1).font?.bold).toBe(true);
     expect(sheet.getColumn(LISTING_COLUMNS.indexOf('title') + 1).width).toBeGreaterThan(30);
     expect(sheet.rowCount).toBe(rows.length + 1);
@@ -356,6 +359,7 @@ describe('the XLSX workbook', () => {
         excelDate(row.updatedAt).replace(' ', 'T'),
       );
       expect(cell(line, 'funders').value ?? '').toBe(row.funders.join(';'));
+      expect(cell(line, 'inferred').value).toBe(row.inferred ? 'Ja' : 'Nein');
     });
     const withClosing = rows.findIndex((row) => row.documentId === closed.documentId) + 2;
     expect(cell(withClosing, 'closedYear').type).toBe(ExcelJS.ValueType.Number);
@@ -363,12 +367,17 @@ describe('the XLSX workbook', () => {
     expect(cell(withClosing, 'updatedAt').numFmt).toBe('yyyy-mm-dd hh:mm:ss');
 
     // The second sheet says what each column means, in German.
-    expect(columns.getRow(1).values).toEqual([undefined, 'Spalte', 'Bedeutung']);
+    expect(columns.getRow(1).values).toEqual([undefined, 'Spalte', 'Schlüssel (CSV, JSON)', 'Bedeutung']);
     expect(columns.rowCount).toBe(LISTING_COLUMNS.length + 1);
     LISTING_COLUMNS.forEach((column, index) => {
-      expect(columns.getRow(index + 2).values).toEqual([undefined, column, describeColumn(column, 'de')]);
+      expect(columns.getRow(index + 2).values).toEqual([
+        undefined,
+        columnTitle(column, 'de'),
+        column,
+        describeColumn(column, 'de'),
+      ]);
     });
-    expect(columns.getRow(LISTING_COLUMNS.indexOf('foundedYear') + 2).getCell(2).value).toBe(
+    expect(columns.getRow(LISTING_COLUMNS.indexOf('foundedYear') + 2).getCell(3).value).toBe(
       'Gründungsjahr des Projekts oder Dienstes',
     );
   });
@@ -382,7 +391,7 @@ describe('the XLSX workbook', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(response.body as never);
     const columns = workbook.getWorksheet(name);
-    expect(columns?.getRow(LISTING_COLUMNS.indexOf('foundedYear') + 2).getCell(2).value).toBe(foundedYear);
+    expect(columns?.getRow(LISTING_COLUMNS.indexOf('foundedYear') + 2).getCell(3).value).toBe(foundedYear);
   });
 
   it('is readable with a read-only token', async () => {

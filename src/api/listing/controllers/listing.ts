@@ -17,7 +17,7 @@ import ExcelJS from 'exceljs';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { checkLocale } from '../../../i18n/locale-query';
-import { describeColumn, type ColumnName } from '../services/columns';
+import { columnTitle, describeColumn, YES_NO, type ColumnName } from '../services/columns';
 import {
   BATCH_SIZE,
   LISTING_COLUMNS,
@@ -153,11 +153,11 @@ const SHEET_NAMES: Record<string, [string, string]> = {
   lb: ['Projeten an Déngschter', 'Kolonnen'],
   en: ['Projects and services', 'Columns'],
 };
-const COLUMN_HEADERS: Record<string, [string, string]> = {
-  fr: ['Colonne', 'Signification'],
-  de: ['Spalte', 'Bedeutung'],
-  lb: ['Kolonn', 'Bedeitung'],
-  en: ['Column', 'Meaning'],
+const COLUMN_HEADERS: Record<string, [string, string, string]> = {
+  fr: ['Colonne', 'Clé (CSV, JSON)', 'Signification'],
+  de: ['Spalte', 'Schlüssel (CSV, JSON)', 'Bedeutung'],
+  lb: ['Kolonn', 'Schlëssel (CSV, JSON)', 'Bedeitung'],
+  en: ['Column', 'Key (CSV, JSON)', 'Meaning'],
 };
 const WIDTHS: Partial<Record<ColumnName, number>> = {
   type: 10,
@@ -185,9 +185,11 @@ const HEADER_STYLE = {
   alignment: { vertical: 'middle' },
 } as const;
 
-function xlsxCell(row: ListingRow, column: ColumnName): ExcelJS.CellValue {
+function xlsxCell(row: ListingRow, column: ColumnName, locale: string): ExcelJS.CellValue {
   const value = row[column];
   if (Array.isArray(value)) return value.join(';');
+  // Yes or no in the workbook's language (the CSV and JSON keep true and false).
+  if (typeof value === 'boolean') return (YES_NO[locale] ?? YES_NO.en)[value ? 0 : 1];
   if (column === 'updatedAt') return wallClock(value as string);
   return value as ExcelJS.CellValue;
 }
@@ -202,23 +204,27 @@ async function writeWorkbook(strapi: Core.Strapi, query: ListingQuery, out: Pass
     width: WIDTHS[key] ?? 16,
     style: key === 'updatedAt' ? { numFmt: 'yyyy-mm-dd hh:mm:ss' } : {},
   }));
-  const header = sheet.addRow(LISTING_COLUMNS);
+  // People's names for the columns, in the workbook's language; the keys are in the second sheet.
+  const header = sheet.addRow(LISTING_COLUMNS.map((column) => columnTitle(column, query.locale)));
   header.eachCell((cell) => Object.assign(cell, HEADER_STYLE));
   header.commit();
   for await (const batch of service(strapi).batches(query)) {
-    for (const row of batch) sheet.addRow(LISTING_COLUMNS.map((column) => xlsxCell(row, column))).commit();
+    for (const row of batch)
+      sheet.addRow(LISTING_COLUMNS.map((column) => xlsxCell(row, column, query.locale))).commit();
     if (out.writableNeedDrain) await new Promise((resolve) => out.once('drain', resolve));
   }
   sheet.commit();
 
-  const [name, meaning] = COLUMN_HEADERS[query.locale] ?? COLUMN_HEADERS.en;
+  const [name, key, meaning] = COLUMN_HEADERS[query.locale] ?? COLUMN_HEADERS.en;
   const columns = workbook.addWorksheet(columnsName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  columns.columns = [{ width: 16 }, { width: 100 }];
-  const top = columns.addRow([name, meaning]);
+  columns.columns = [{ width: 28 }, { width: 16 }, { width: 100 }];
+  const top = columns.addRow([name, key, meaning]);
   top.eachCell((cell) => Object.assign(cell, HEADER_STYLE));
   top.commit();
   for (const column of LISTING_COLUMNS)
-    columns.addRow([column, describeColumn(column, query.locale)]).commit();
+    columns
+      .addRow([columnTitle(column, query.locale), column, describeColumn(column, query.locale)])
+      .commit();
   columns.commit();
   await workbook.commit();
 }
