@@ -43,6 +43,7 @@ import { seedIfEmpty } from './seed';
 import { documentRules } from './validation/document-rules';
 import { imageAltRule } from './validation/image-alt';
 import { registerWebpFormats } from './extensions/upload/webp';
+import { registerNoAiRoutes } from './admin-views/no-ai-routes';
 import { registerWebhooks, startWebhooks, stopWebhooks } from './webhooks';
 import { seedTerms } from './vocabulary/terms';
 
@@ -71,6 +72,8 @@ export default {
     registerHistoryRoutes(strapi);
     // WebP copies of every JPEG and PNG image and of its formats, listed as formats of the file.
     registerWebpFormats(strapi);
+    // « No AI here » for the panel's questions about Strapi's AI features (no 404 per edit view).
+    registerNoAiRoutes(strapi);
     // The audit log's staff API (/admin/audit-logs, super administrators) and the data transfers
     // it records (its other recorders: global::audit and the change feed's middleware).
     registerAuditRoutes(strapi);

@@ -495,6 +495,19 @@ describe('webhooks for partners (in-process server)', () => {
         service: ['published', 'unpublished', 'deleted'],
       },
     });
+    // Without --types: every change, stored as the empty filter the panel's help describes (not null).
+    const everything = await createSubscription(app.strapi, {
+      name: 'Tout',
+      url: receiver.url('/all'),
+      types: [],
+    });
+    const all = await app.strapi.db
+      .query('api::webhook-subscription.webhook-subscription' as never)
+      .findOne({ where: { documentId: everything.documentId } });
+    expect(all).toMatchObject({ events: {} });
+    await app.strapi.documents('api::webhook-subscription.webhook-subscription' as never).delete({
+      documentId: everything.documentId,
+    } as never);
     // The secret the command printed signs the deliveries.
     await publishProjectEdit(`CLI ${crypto.randomBytes(3).toString('hex')}`);
     const [delivery] = await receiver.waitFor('/cli', 1);

@@ -18,7 +18,11 @@ import { TranslationPanel } from './extensions/translation-panel';
 import { IntegerInput } from './extensions/year-input';
 import { localeNames } from './extensions/locale-names';
 import { addWorkflowColumns } from './extensions/workflow-columns';
-import { labelEnumerationColumns, loadVocabularyLabels } from './extensions/vocabulary-labels';
+import {
+  DELIVERY_OUTCOMES,
+  labelEnumerationColumns,
+  loadVocabularyLabels,
+} from './extensions/vocabulary-labels';
 import { WebhookSecret } from './extensions/webhook-secret';
 
 type Language = 'fr' | 'de' | 'en';
@@ -37,6 +41,9 @@ const BRANDING: Record<Language, Record<string, string>> = {
     'app.components.LeftMenu.navbrand.workplace': 'Espace d’édition',
     'inter-actions.to-translate.title': 'À traduire',
     'Auth.form.button.login.strapi': 'Se connecter',
+    // The profile's language help without its link to Strapi's developer documentation.
+    'Settings.profile.form.section.experience.interfaceLanguageHelp':
+      'Ces préférences ne s’appliquent qu’à vous.',
     // Strapi 5.54's French lacks the preview's strings.
     'content-manager.preview.panel.title': 'Aperçu',
     'content-manager.preview.panel.button': 'Ouvrir l’aperçu',
@@ -61,6 +68,8 @@ const BRANDING: Record<Language, Record<string, string>> = {
     'global.sessions.active-devices': 'Appareils connectés',
     'email.SettingsNav.section-label': 'E-mail',
     'users-permissions.Settings.section-label': 'Utilisateurs et autorisations (API)',
+    // Strapi's own typo (« Paramètre Globaux »), the heading of the settings' first section.
+    'Settings.global': 'Paramètres globaux',
     // Nor the home page's widget picker.
     'HomePage.addWidget.title': 'Ajouter un widget',
     'HomePage.addWidget.button': 'Ajouter un widget',
@@ -75,6 +84,9 @@ const BRANDING: Record<Language, Record<string, string>> = {
     'app.components.LeftMenu.navbrand.workplace': 'Redaktion',
     'inter-actions.to-translate.title': 'Zu übersetzen',
     'Auth.form.button.login.strapi': 'Anmelden',
+    // The profile's language help without its link to Strapi's developer documentation.
+    'Settings.profile.form.section.experience.interfaceLanguageHelp':
+      'Diese Einstellungen gelten nur für Sie.',
   },
   en: {
     'Auth.form.welcome.title': 'Welcome to Inter-Actions',
@@ -84,6 +96,8 @@ const BRANDING: Record<Language, Record<string, string>> = {
     'app.components.LeftMenu.navbrand.workplace': 'Editing space',
     'inter-actions.to-translate.title': 'To translate',
     'Auth.form.button.login.strapi': 'Log in',
+    // The profile's language help without its link to Strapi's developer documentation.
+    'Settings.profile.form.section.experience.interfaceLanguageHelp': 'These preferences apply to you only.',
   },
 };
 
@@ -136,6 +150,8 @@ function enumerationLabels(language: Language): Record<string, string> {
   const messages: Record<string, string> = {};
   for (const { labels } of Object.values(VOCABULARIES))
     for (const [key, byLocale] of Object.entries(labels)) messages[key] ??= byLocale[language];
+  // A webhook delivery's outcome, in its edit view.
+  for (const [key, byLanguage] of Object.entries(DELIVERY_OUTCOMES)) messages[key] ??= byLanguage[language];
   return messages;
 }
 
@@ -180,6 +196,23 @@ function browserDefaults(): void {
     .catch(() => undefined);
 }
 
+/**
+ * The registration pages (first administrator, invited staff) without Strapi's newsletter opt-in:
+ * Strapi 5.54 has no setting for it, so its field is hidden where it appears (the grid item that
+ * holds the checkbox named `news`, beside the password fields). Nothing is sent either way.
+ */
+function hideNewsletterOptIn(): void {
+  const hide = () => {
+    for (const checkbox of document.querySelectorAll<HTMLElement>('[name="news"]')) {
+      let item: HTMLElement | null = checkbox;
+      while (item?.parentElement && !item.parentElement.querySelector('[name="confirmPassword"]'))
+        item = item.parentElement;
+      if (item && item.style.display !== 'none') item.style.display = 'none';
+    }
+  };
+  new MutationObserver(hide).observe(document.documentElement, { childList: true, subtree: true });
+}
+
 /** Page titles read "… | Inter-Actions" instead of Strapi's hard-coded "… | Strapi". */
 function brandTitles(): void {
   const rename = () => {
@@ -211,6 +244,7 @@ export default {
   register(app: StrapiApp) {
     browserDefaults();
     brandTitles();
+    hideNewsletterOptIn();
     // « Journal d'audit » in Settings > Global (src/audit): shown to who may read admin users, read
     // by super administrators only (the server answers 403 to anyone else).
     app.addSettingsLink('global', {
@@ -244,7 +278,7 @@ export default {
   bootstrap(app: StrapiApp) {
     // Kinds and themes by their labels in list views (the API keeps the keys).
     const backend = (window as unknown as { strapi?: { backendURL?: string } }).strapi?.backendURL ?? '';
-    loadVocabularyLabels(backend, window.localStorage.getItem('strapi-admin-language') ?? DEFAULT_LANGUAGE);
+    loadVocabularyLabels(backend, LANGUAGES);
     app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', labelEnumerationColumns);
     // « Relecture » and « Planifié » columns in the list views of the six types (src/review, src/schedules).
     app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', addWorkflowColumns);

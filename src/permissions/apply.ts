@@ -112,6 +112,9 @@ export async function applyAdminRoles(strapi: Core.Strapi): Promise<void> {
     if (!role) {
       role = await roles.create({ name: spec.name, code: spec.code, description: spec.description });
       strapi.log.info(`[permissions] created admin role ${spec.name}`);
+    } else if (role.name !== spec.name || role.description !== spec.description) {
+      // Names and descriptions are the panel's (in French): a role made earlier takes today's.
+      role = await roles.update({ id: role.id }, { name: spec.name, description: spec.description });
     }
     tableRoles.add(role.id);
     const existing: AdminPermission[] = await permissionService.findMany({

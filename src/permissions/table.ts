@@ -134,7 +134,7 @@ export const ADMIN_ROLES: AdminRole[] = [
   {
     code: 'communication',
     name: 'Communication',
-    description: 'Communications staff: create, edit, publish and delete all content, in every locale.',
+    description: 'Crée, modifie, publie et supprime tous les contenus, dans toutes les langues.',
     content: [
       { verbs: ['create', 'read', 'update', 'delete', 'publish'], subjects: CONTENT_UIDS, locales: null },
       { verbs: ['create', 'read', 'update'], subjects: VOCABULARY_UIDS, locales: null },
@@ -146,8 +146,8 @@ export const ADMIN_ROLES: AdminRole[] = [
   },
   {
     code: 'project-coordinator',
-    name: 'Project coordinator',
-    description: 'Creates and edits the projects and services it created itself; does not publish or delete.',
+    name: 'Coordination de projets',
+    description: 'Crée des projets et des services et modifie ceux qu’il ou elle a créés ; ne publie pas, ne supprime pas.',
     content: [
       { verbs: ['read'], subjects: [...CONTENT_UIDS, ...VOCABULARY_UIDS], locales: null },
       {
@@ -163,8 +163,8 @@ export const ADMIN_ROLES: AdminRole[] = [
   },
   {
     code: 'translator',
-    name: 'Translator',
-    description: `Reads everything; writes only the ${TRANSLATION_LOCALES.join(', ')} versions; never ${DEFAULT_LOCALE}, no publish, no delete.`,
+    name: 'Traduction',
+    description: 'Lit tout ; traduit en allemand, luxembourgeois et anglais, jamais le français ; ne publie pas, ne supprime pas.',
     content: [
       { verbs: ['read'], subjects: [...CONTENT_UIDS, ...VOCABULARY_UIDS], locales: null },
       // Adding a missing translation is a `create` of that locale in Strapi 5's Content Manager.

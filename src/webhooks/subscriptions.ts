@@ -56,9 +56,12 @@ export function matches(filter: EventFilter, type: string, action: string): bool
   return Boolean(filter[type]?.includes(action));
 }
 
-/** The filter for `--types project,service`: every action of these types. */
+/**
+ * The filter for `--types project,service`: every action of these types; without types, `{}`
+ * (every change), which the panel shows as the empty filter its help text describes, not `null`.
+ */
 export function filterForTypes(types: string[]): EventFilter {
-  if (types.length === 0) return null;
+  if (types.length === 0) return {};
   return Object.fromEntries(types.map((type) => [type, [...CHANGE_ACTIONS]]));
 }
 

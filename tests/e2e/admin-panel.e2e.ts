@@ -126,6 +126,19 @@ describe('communications staff in the admin panel, in French', () => {
     await page.fill('input[name=email]', ADMIN.email);
     await page.fill('input[name=password]', ADMIN.password);
     await page.fill('input[name=confirmPassword]', ADMIN.password);
+    // No newsletter opt-in from Strapi (its checkbox, named news, is hidden with its label).
+    expect(await page.locator('[name=news]').count()).toBeGreaterThan(0);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[name="news"]')].every(
+        (box) => (box as HTMLElement).offsetParent === null,
+      ),
+    );
+    expect(
+      await page
+        .getByText(/new features|nouvelles fonctionnalités/i)
+        .first()
+        .isVisible(),
+    ).toBe(false);
     await screenshot(page, '01-register-first-admin');
     await page.getByRole('button', { name: 'Prêt à commencer' }).click();
     await page.getByRole('link', { name: 'Gestion du contenu' }).waitFor();

@@ -15,26 +15,50 @@ interface Header {
   cellFormatter?: (row: Record<string, unknown>, header: unknown, meta: unknown) => unknown;
 }
 
-/** Each vocabulary as key -> label. */
-let vocabularies: Map<string, string>[] = [];
+/** Each vocabulary as key -> label, by admin language. */
+const vocabularies = new Map<string, Map<string, string>[]>();
 
-export function loadVocabularyLabels(backendUrl: string, language: string): void {
-  fetch(`${backendUrl}/api/vocabulary?locale=${encodeURIComponent(language)}`)
-    .then((response) => (response.ok ? response.json() : null))
-    .then((body: { data?: VocabularyLists } | null) => {
-      if (!body?.data) return;
-      vocabularies = Object.values(body.data).map(
-        (list) => new Map(list.map(({ key, label }) => [key, label])),
-      );
-    })
-    .catch(() => undefined);
+/** A webhook delivery's outcome (not a vocabulary: the server's states), in each admin language. */
+export const DELIVERY_OUTCOMES: Record<string, Record<'fr' | 'de' | 'en', string>> = {
+  pending: { fr: 'En attente', de: 'Ausstehend', en: 'Pending' },
+  delivered: { fr: 'Livrée', de: 'Zugestellt', en: 'Delivered' },
+  retrying: { fr: 'Nouvel essai prévu', de: 'Neuer Versuch geplant', en: 'Retrying' },
+  rejected: { fr: 'Refusée', de: 'Abgelehnt', en: 'Rejected' },
+  abandoned: { fr: 'Abandonnée', de: 'Aufgegeben', en: 'Abandoned' },
+};
+
+/**
+ * Loads the labels in every admin language when the panel starts (before login the user's
+ * language is not known yet, and it may change on the profile page).
+ */
+export function loadVocabularyLabels(backendUrl: string, languages: readonly string[]): void {
+  for (const language of languages)
+    fetch(`${backendUrl}/api/vocabulary?locale=${encodeURIComponent(language)}`)
+      .then((response) => (response.ok ? response.json() : null))
+      .then((body: { data?: VocabularyLists } | null) => {
+        if (!body?.data) return;
+        vocabularies.set(
+          language,
+          Object.values(body.data).map((list) => new Map(list.map(({ key, label }) => [key, label]))),
+        );
+      })
+      .catch(() => undefined);
 }
 
-/** The vocabulary whose keys are exactly the enumeration's values. */
-const vocabularyFor = (values: string[]) =>
-  vocabularies.find(
+/** The panel's language now (Strapi keeps the user's choice there once logged in). */
+const currentLanguage = () => window.localStorage.getItem('strapi-admin-language') ?? 'fr';
+
+/** The vocabulary whose keys are exactly the enumeration's values, in the panel's language. */
+const vocabularyFor = (values: string[]) => {
+  const language = currentLanguage();
+  if (values.every((value) => value in DELIVERY_OUTCOMES)) {
+    const key = (language in DELIVERY_OUTCOMES.pending ? language : 'en') as 'fr' | 'de' | 'en';
+    return new Map(values.map((value) => [value, DELIVERY_OUTCOMES[value][key]]));
+  }
+  return (vocabularies.get(language) ?? vocabularies.get('fr') ?? []).find(
     (vocabulary) => vocabulary.size === values.length && values.every((value) => vocabulary.has(value)),
   );
+};
 
 /** The content manager's `Admin/CM/pages/ListView/inject-column-in-table` hook. */
 export function labelEnumerationColumns<T extends { displayedHeaders: Header[] }>(args: T): T {
