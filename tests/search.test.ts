@@ -310,6 +310,27 @@ describe('the index follows the write path (never stale)', () => {
   });
 });
 
+describe('stop words alone', () => {
+  it.each([
+    ['fr', 'le la les de des'],
+    ['de', 'le la les de des'],
+    ['lb', 'le la les de des'],
+    ['en', 'le la les de des'],
+    ['fr', 'du au aux et ou'],
+    ['de', 'der die das und mit'],
+    ['lb', 'an der vun de mat'],
+    ['en', 'the of and in to'],
+  ])('in %s, « %s » finds nothing (the typo-tolerant pass included)', async (locale, q) => {
+    expect(await hits(q, locale)).toEqual([]);
+  });
+
+  it('a stop word beside a real word changes nothing of what the word finds', async () => {
+    const alone = (await hits('Bonnevoie', 'en')).map((hit) => hit.documentId);
+    expect(alone.length).toBeGreaterThan(0);
+    expect((await hits('de Bonnevoie', 'en')).map((hit) => hit.documentId)).toEqual(alone);
+  });
+});
+
 describe('SQL statements per search', () => {
   it.each([
     ['a word search', 'maison des jeunes', 1],

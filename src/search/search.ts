@@ -8,8 +8,9 @@
  * plainto_tsquery (which takes no operators); the only tsquery text built is from those lexemes.
  * Per word: its stem in the requested locale's configuration OR in French (the fallback rows are
  * French), and for the last word also any word it begins ("Krounebi" finds Krounebierg). Words
- * are ANDed. A word that is a stop word of the locale is dropped; a query of stop words only
- * finds nothing.
+ * are ANDed. A word that is a stop word of the locale is dropped; a query whose words are all
+ * stop words of the locale or of French (the text every locale falls back to: « le la les de
+ * des » searched in English or Luxembourgish) finds nothing, the typo-tolerant pass included.
  */
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
@@ -39,6 +40,12 @@ const LB_STOP_WORDS = new Set(
   ),
 );
 
+/**
+ * French function words PostgreSQL's French list lacks (it has « le », « la », not « les »): dropped
+ * in every locale, as the French stop words are (the French text is every locale's fallback).
+ */
+const FR_STOP_WORDS_MISSING = new Set(['les']);
+
 /** The words of `q`: runs of letters and digits, in order, at most MAX_WORDS. */
 export function wordsOf(q: string, locale: string): string[] {
   const words =
@@ -46,7 +53,9 @@ export function wordsOf(q: string, locale: string): string[] {
       .normalize('NFC')
       .toLowerCase()
       .match(/[\p{L}\p{N}]+/gu) ?? [];
-  const kept = locale === 'lb' ? words.filter((word) => !LB_STOP_WORDS.has(word)) : words;
+  const kept = words.filter(
+    (word) => !FR_STOP_WORDS_MISSING.has(word) && !(locale === 'lb' && LB_STOP_WORDS.has(word)),
+  );
   return kept.slice(0, MAX_WORDS);
 }
 
@@ -78,7 +87,7 @@ function statement(typos: boolean): string {
       SELECT ord, lower(unaccent(w)) AS folded,
              ql || qf || CASE WHEN ord = ? AND char_length(w) >= ${PREFIX_MIN_LENGTH} THEN to_tsquery('simple', quote_literal(lower(unaccent(w))) || ':*')
                               ELSE ql END AS alt
-      FROM raw WHERE numnode(ql) > 0
+      FROM raw WHERE numnode(ql) > 0 AND numnode(qf) > 0
     ), q AS (
       SELECT string_agg('(' || alt::text || ')', ' & ' ORDER BY ord)::tsquery AS query,
              ' ' || trim(regexp_replace(lower(unaccent(?)), '[^[:alnum:]]+', ' ', 'g')) || ' ' AS phrase
