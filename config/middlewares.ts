@@ -97,6 +97,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     },
     // Right after the body is parsed, before any route reads it.
     'global::body-guard',
+    // The edit view's help texts in the admin user's language (the configuration the panel reads).
+    'global::help-language',
     // GraphQL documents and variables past their bounds refused before Apollo parses them; after
     // body-guard, which leaves GraphQL bodies (this parses them) to its Apollo plugin.
     'global::graphql-bounds',

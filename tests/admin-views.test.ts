@@ -92,6 +92,18 @@ describe('the tables name every field of every schema', () => {
     expect(text!.label).not.toBe(field);
   });
 
+  it.each(fieldsOf(SCHEMAS))('%s.%s has its label and help text in German and English too', (uid, field) => {
+    const text = FIELD_TEXTS[uid]![field];
+    for (const [label, help] of [
+      [text.de, text.helpDe],
+      [text.en, text.helpEn],
+    ]) {
+      expect(label?.trim()).toBeTruthy();
+      expect(help?.trim().length).toBeGreaterThan(10);
+      expect(help).not.toBe(text.help);
+    }
+  });
+
   it('names no field that no schema has (except fields shared ahead of schemas)', () => {
     const known = new Set(fieldsOf(SCHEMAS).map(([uid, field]) => `${uid}.${field}`));
     const stale = Object.entries(FIELD_TEXTS).flatMap(([uid, fields]) =>
@@ -276,6 +288,87 @@ describe('a view changed in the panel, then the next boot', () => {
     await applyAdminViews(app.strapi);
     expect(await Promise.all(SCHEMAS.map(configurationOf))).toEqual(before);
   });
+});
+
+describe('the panel’s questions about Strapi’s AI features', () => {
+  it('are answered « not configured, no job » for an admin session (no 404 per edit view), 401 without one', async () => {
+    const config = await app.http().get('/admin/ai-feature-config').set(admin.headers);
+    expect(config.status).toBe(200);
+    expect(config.body.data).toEqual({ isAiI18nConfigured: false, isAiMediaLibraryConfigured: false });
+    for (const path of [
+      '/i18n/ai-localization-jobs/collection-types/api::project.project/abc123',
+      '/i18n/ai-localization-jobs/single-types/api::organisation.organisation',
+    ]) {
+      const job = await app.http().get(path).set(admin.headers);
+      expect({ path, status: job.status, data: job.body.data }).toEqual({ path, status: 200, data: null });
+      expect((await app.http().get(path)).status).toBe(401);
+    }
+    expect((await app.http().get('/admin/ai-feature-config')).status).toBe(401);
+  });
+});
+
+describe('help texts in the panel’s language', () => {
+  it.each(['de', 'en'] as const)(
+    'a user whose admin language is %s reads every help text in it; a view saved from there stays French',
+    async (language) => {
+      const staff = await createAdminUser(app, admin, 'communication', `aide-${language}`);
+      await app
+        .http()
+        .put('/admin/users/me')
+        .set(staff.headers)
+        .send({ preferedLanguage: language })
+        .expect(200);
+      for (const schema of SCHEMAS) {
+        const response = await app.http().get(configurationPath(schema)).set(staff.headers).expect(200);
+        const configuration: Configuration =
+          schema.kind === 'content-type' ? response.body.data.contentType : response.body.data.component;
+        for (const field of Object.keys(schema.attributes)) {
+          const text = FIELD_TEXTS[schema.uid][field];
+          expect({
+            uid: schema.uid,
+            field,
+            description: configuration.metadatas[field].edit.description,
+          }).toEqual({
+            uid: schema.uid,
+            field,
+            description: language === 'de' ? text.helpDe : text.helpEn,
+          });
+        }
+        // The components the answer carries too.
+        for (const [uid, component] of Object.entries(
+          (response.body.data.components ?? {}) as Record<string, Configuration>,
+        ))
+          for (const [field, meta] of Object.entries(component.metadatas))
+            if (FIELD_TEXTS[uid]?.[field])
+              expect(meta.edit.description).toBe(
+                language === 'de' ? FIELD_TEXTS[uid][field].helpDe : FIELD_TEXTS[uid][field].helpEn,
+              );
+      }
+      // The panel sends the configuration it read back when a view is configured: stored French.
+      const project = SCHEMAS.find((schema) => schema.uid === 'api::project.project')!;
+      const read = (await app.http().get(configurationPath(project)).set(admin.headers).expect(200)).body.data
+        .contentType as Configuration;
+      const german = (await app.http().get(configurationPath(project)).set(staff.headers).expect(200)).body
+        .data.contentType as Configuration;
+      await app
+        .http()
+        .put(configurationPath(project))
+        .set(admin.headers)
+        .send({
+          layouts: german.layouts,
+          settings: (german as unknown as { settings: unknown }).settings,
+          metadatas: Object.fromEntries(
+            Object.entries(german.metadatas)
+              .filter(([field]) => field in project.attributes)
+              .map(([field, meta]) => [field, { edit: meta.edit, list: omit(meta.list, 'mainField') }]),
+          ),
+        })
+        .expect(200);
+      expect((await configurationOf(project)).metadatas.summary.edit.description).toBe(
+        read.metadatas.summary.edit.description,
+      );
+    },
+  );
 });
 
 describe('the admin language of new staff', () => {

@@ -36,7 +36,7 @@ const BRANDING: Record<Language, Record<string, string>> = {
     'Auth.form.welcome.title': 'Bienvenue sur Inter-Actions',
     'Auth.form.welcome.subtitle': 'Connectez-vous à votre compte',
     'Auth.form.register.subtitle':
-      "Vos identifiants servent uniquement à vous connecter à l'espace d'édition d'Inter-Actions.",
+      'Vos identifiants servent uniquement à vous connecter à l’espace d’édition d’Inter-Actions.',
     'app.components.LeftMenu.navbrand.title': BRAND,
     'app.components.LeftMenu.navbrand.workplace': 'Espace d’édition',
     'inter-actions.to-translate.title': 'À traduire',
@@ -58,10 +58,12 @@ const BRANDING: Record<Language, Record<string, string>> = {
     'content-manager.preview.device.desktop': 'Ordinateur',
     'content-manager.preview.device.mobile': 'Mobile',
     // The edit view's hints under a field, in French (Strapi 5.54 has them in English only).
+    // « au plus 1 000 caractères »: the maximum as a French number (years have a minimum only,
+    // left as written: « au moins 1900 »), a no-break space before the unit.
     'content-manager.form.Input.hint.text':
-      '{min, select, undefined {} other {au moins {min}}}{divider}{max, select, undefined {} other {au plus {max}}}{unit}{br}{description}',
+      '{min, select, undefined {} other {au moins {min}}}{divider}{max, select, undefined {} other {au plus {max, number}}}{unit}{br}{description}',
     'content-manager.form.Input.hint.character.unit':
-      '{maxValue, plural, one { caractère} other { caractères}}',
+      '{maxValue, plural, one {\u00A0caractère} other {\u00A0caractères}}',
     'content-manager.form.Input.hint.minMaxDivider': ', ',
     // Nor these settings and profile labels.
     'Settings.adminTokens.title': 'Jetons d’administration',

@@ -156,7 +156,9 @@ export function buildXliff(locale: string, entries: ExportEntry[]): string {
       const notes = [
         text ? note('field', text.label) : null,
         text?.help ? note('description', text.help) : null,
-        unit.leaf.maxLength ? note('length', `${unit.leaf.maxLength} caractères au plus`) : null,
+        unit.leaf.maxLength
+          ? note('length', `${unit.leaf.maxLength.toLocaleString('fr-FR')}\u00A0caractères au plus`)
+          : null,
         unit.outdated ? note('status', 'Le texte français a changé depuis la dernière traduction.') : null,
       ].filter((line): line is string => line !== null);
       const state = unit.target !== null && !unit.outdated ? 'translated' : 'initial';
