@@ -89,7 +89,7 @@
         'Die Vorschau ist abgelaufen. Schließen Sie sie und öffnen Sie sie im Verwaltungsbereich erneut.',
       previewRefused: 'Diese Vorschau ist ungültig. Öffnen Sie sie im Verwaltungsbereich erneut.',
       types: {
-        project: 'Projekt im Stadtviertel',
+        project: 'Stadtteilprojekt',
         service: 'Sozialer Dienst',
         enterprise: 'Beschäftigungsbetrieb',
         organisation: 'Die Vereinigung',
@@ -130,7 +130,7 @@
       previewRefused: 'Dës Virschau ass net gëlteg. Maacht se am Verwaltungsberäich nees op.',
       types: {
         project: 'Projet am Quartier',
-        service: 'Sozialen Service',
+        service: 'Soziale Service',
         enterprise: 'Betrib fir d’Reintegratioun',
         organisation: 'D’Associatioun',
       },
@@ -140,7 +140,7 @@
       closed: 'Enn',
       site: 'Plaz',
       partner: 'Partner',
-      formerName: 'Fréiere Numm',
+      formerName: 'Fréieren Numm',
       legalForm: 'Rechtsform',
       sectors: 'Beräicher',
       employees: 'Beschäftegt (ongeféier)',

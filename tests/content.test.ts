@@ -134,7 +134,7 @@ describe('facts from the history page', () => {
       'Jugendhaus River Clausen',
     );
     expect((await projectBySlug('maison-des-jeunes-river-clausen', 'en')).title).toBe(
-      'Youth house River Clausen',
+      'River Clausen Youth Centre',
     );
     // Proper names stay as they are in every language.
     expect((await projectBySlug('haus-vun-de-kanner', 'lb')).title).toBe('Haus vun de Kanner');

@@ -384,7 +384,7 @@ describe('the XLSX workbook', () => {
 
   it.each([
     ['fr', 'Colonnes', 'Année de création du projet ou du service'],
-    ['lb', 'Kolonnen', 'Joer, an deem de Projet oder den Déngscht ugefaang huet'],
+    ['lb', 'Kolonnen', 'Joer, an deem de Projet oder de Service ugefaang huet'],
     ['en', 'Columns', 'Year the project or service began'],
   ])('describes the columns in %s', async (locale, name, foundedYear) => {
     const response = await download('/api/listings/projects.xlsx', { locale, type: 'service' });

@@ -221,9 +221,9 @@ describe('listings for partners', () => {
     expect(rows).toHaveLength(34);
     expect(rows.find((row) => row.slug === 'maison-des-jeunes-river-clausen')).toMatchObject({
       type: 'project',
-      title: 'Youth house River Clausen',
+      title: 'River Clausen Youth Centre',
       kind: 'youth-house',
-      kindLabel: 'Youth house',
+      kindLabel: 'Youth centre',
       foundedYear: '1989',
       site: 'Luxembourg – Clausen',
       funders: 'commune-luxembourg',

@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readSeedFile, SEED_STAGES } from '../src/seed';
+import { applyContentFixes, type ContentFix } from '../src/seed/content-fixes';
 import { startStrapi, type TestApp } from './support/strapi';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -177,8 +178,13 @@ describe('what the page does not state is marked `inferred`', () => {
     await app?.stop();
   });
 
-  it('the note lives on projects, services and funders, shared by all locales', () => {
-    expect(INFERRED_STAGES.map((stage) => stage.file).sort()).toEqual(['funders', 'projects', 'services']);
+  it('the note lives on projects, services, enterprises and funders, shared by all locales', () => {
+    expect(INFERRED_STAGES.map((stage) => stage.file).sort()).toEqual([
+      'enterprises',
+      'funders',
+      'projects',
+      'services',
+    ]);
     for (const stage of INFERRED_STAGES) {
       const attributes = app.strapi.getModel(stage.uid).attributes as Record<string, SchemaAttribute>;
       const attribute = attributes.inferred;
@@ -192,19 +198,30 @@ describe('what the page does not state is marked `inferred`', () => {
         .filter((entry) => typeof entry.inferred === 'string')
         .map((entry) => `${stage.file}/${String(entry.slug)}`),
     );
+    // Every project: its commune's funding is our reading (the page names the communes among the
+    // projects' supporters without saying which projects each funds).
+    const projects = readSeedFile(ROOT, 'projects').map((entry) => `projects/${String(entry.slug)}`);
     expect(marked.sort()).toEqual(
       [
-        'projects/haus-vun-de-kanner',
-        'projects/eng-chance-geint-gewalt',
-        'projects/premier-appel',
-        'projects/zone-d-assainissement-petite-italie',
+        ...projects,
         'services/foyer-obenthalt',
         'services/act',
+        // Both sides of ACT's link to the enterprises.
+        'enterprises/polygone',
+        'enterprises/ecotec',
+        // The page names the Oeuvre Nationale de Secours without saying what kind of body it is.
+        'funders/oeuvre-nationale-de-secours-grande-duchesse-charlotte',
         ...['dudelange', 'esch-sur-alzette', 'leudelange', 'luxembourg', 'mersch', 'sandweiler'].map(
           (commune) => `funders/commune-${commune}`,
         ),
       ].sort(),
     );
+    const notes = Object.fromEntries(
+      readSeedFile(ROOT, 'projects').map((entry) => [String(entry.slug), String(entry.inferred)]),
+    );
+    for (const note of Object.values(notes)) expect(note).toContain('Financement par la commune déduit');
+    expect(notes['travail-communautaire-stadtgrund']).toContain('« Stadtgrund » est ajouté au titre');
+    expect(notes['haus-vun-de-kanner']).toContain('Type déduit');
   });
 
   it.each(['fr', 'de', 'lb', 'en'])('the public REST API serves every seeded note in %s', async (locale) => {
@@ -261,12 +278,52 @@ describe('what the page does not state is marked `inferred`', () => {
     });
   });
 
+  it('databases seeded before the fixes get them as drafts, where the text is still the seeded one', async () => {
+    const { fixes } = JSON.parse(
+      fs.readFileSync(path.join(ROOT, 'database', 'content-fixes', '2026-12-08.json'), 'utf8'),
+    ) as { fixes: ContentFix[] };
+    // A fresh database has them all from the seed.
+    expect(new Set((await applyContentFixes(app.strapi, fixes, false)).map((item) => item.outcome))).toEqual(
+      new Set(['already']),
+    );
+    // Put two texts back as an older seed wrote them, and one changed by staff since.
+    const uid = 'api::project.project';
+    const gare = fixes.find((fix) => fix.slug === 'maison-des-jeunes-gare' && fix.field === 'title')!;
+    const pinocchio = fixes.find((fix) => fix.slug === 'foyer-de-jour-pinocchio' && fix.field === 'title')!;
+    const draft = async (fix: ContentFix) =>
+      (await app.strapi.db
+        .query(uid as never)
+        .findOne({ where: { slug: fix.slug, locale: fix.locale, publishedAt: null } } as never)) as Record<
+        string,
+        unknown
+      >;
+    const write = async (fix: ContentFix, title: string) =>
+      app.strapi.documents(uid as never).update({
+        documentId: String((await draft(fix)).documentId),
+        locale: fix.locale,
+        data: { title },
+      } as never);
+    await write(gare, gare.from!);
+    await write(pinocchio, 'Kita Pinocchio');
+    const dry = await applyContentFixes(app.strapi, [gare, pinocchio], false);
+    expect(dry.map((item) => item.outcome)).toEqual(['would apply', 'changed by staff']);
+    expect((await draft(gare)).title).toBe(gare.from);
+    const done = await applyContentFixes(app.strapi, [gare, pinocchio], true);
+    expect(done.map((item) => item.outcome)).toEqual(['applied', 'changed by staff']);
+    expect((await draft(gare)).title).toBe('Gare Youth Centre');
+    expect((await draft(pinocchio)).title).toBe('Kita Pinocchio');
+    await write(pinocchio, pinocchio.to);
+  });
+
   it('the Oeuvre Nationale de Secours is a public body, with its label', async () => {
     const funder = await app
       .http()
       .get('/api/funders')
       .query({ filters: { slug: { $eq: 'oeuvre-nationale-de-secours-grande-duchesse-charlotte' } } });
-    expect(funder.body.data[0]).toMatchObject({ kind: 'public-body', inferred: null });
+    expect(funder.body.data[0]).toMatchObject({
+      kind: 'public-body',
+      inferred: expect.stringContaining('Type déduit'),
+    });
     const vocabulary = await app.http().get('/api/vocabulary').query({ locale: 'fr' });
     expect(vocabulary.body.data.funderKinds).toContainEqual({
       key: 'public-body',

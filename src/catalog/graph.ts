@@ -101,9 +101,9 @@ const DATASETS: Dataset[] = [
     key: 'projects',
     title: { fr: 'Projets et services', de: 'Projekte und Dienste', en: 'Projects and services' },
     description: {
-      fr: 'Les projets et services publiés de l’association, une ligne par entrée : type, titre, genre ou thème, site et commune, années de fondation et de fermeture, financeurs, résumé.',
+      fr: 'Les projets et services publiés de l’association, une ligne par entrée : type, titre, genre ou thème, lieu et commune, années de fondation et de fermeture, financeurs, résumé.',
       de: 'Die veröffentlichten Projekte und Dienste der Vereinigung, eine Zeile pro Eintrag: Typ, Titel, Art oder Thema, Standort und Gemeinde, Gründungs- und Schließungsjahr, Geldgeber, Zusammenfassung.',
-      en: 'The association’s published projects and services, one row per entry: type, title, kind or theme, site and commune, founding and closing years, funders, summary.',
+      en: 'The association’s published projects and services, one row per entry: type, title, kind or theme, site and municipality, founding and closing years, funders, summary.',
     },
     keywords: [
       { fr: 'action sociale', de: 'Sozialarbeit', en: 'social work' },
@@ -142,14 +142,14 @@ const DATASETS: Dataset[] = [
   },
   {
     key: 'sites',
-    title: { fr: 'Sites', de: 'Standorte', en: 'Sites' },
+    title: { fr: 'Lieux', de: 'Standorte', en: 'Sites' },
     description: {
       fr: 'Les lieux où l’association travaille : nom, commune, quartier, description et coordonnées.',
-      de: 'Die Orte, an denen die Vereinigung arbeitet: Name, Gemeinde, Viertel, Beschreibung und Koordinaten.',
-      en: 'The places where the association works: name, commune, quarter, description and coordinates.',
+      de: 'Die Orte, an denen die Vereinigung arbeitet: Name, Gemeinde, Stadtteil, Beschreibung und Koordinaten.',
+      en: 'The places where the association works: name, municipality, neighbourhood, description and coordinates.',
     },
     keywords: [
-      { fr: 'quartier', de: 'Stadtviertel', en: 'neighbourhood' },
+      { fr: 'quartier', de: 'Stadtteil', en: 'neighbourhood' },
       { fr: 'commune', de: 'Gemeinde', en: 'municipality' },
     ],
     themes: ['SOCI', 'REGI'],
@@ -178,7 +178,7 @@ const CATALOG_TITLE: Texts = {
   en: '{name}: open data',
 };
 const CATALOG_DESCRIPTION: Texts = {
-  fr: 'Les projets et services, les sites et les financeurs de l’association, tels que publiés par son site.',
+  fr: 'Les projets et services, les lieux et les financeurs de l’association, tels que publiés par son site web.',
   de: 'Die Projekte und Dienste, die Standorte und die Geldgeber der Vereinigung, wie ihre Website sie veröffentlicht.',
   en: 'The association’s projects and services, sites and funders, as its website publishes them.',
 };

@@ -132,7 +132,7 @@ const KIND_PARAMETER: Schema = {
 const LISTING_FILTERS = [
   queryParameter('type', { type: 'string', enum: ['project', 'service'] }, 'Projects or services only'),
   queryParameter('funder', { type: 'string' }, 'Funder slug, e.g. commune-mersch'),
-  queryParameter('commune', { type: 'string' }, 'Commune of the site (services have none)'),
+  queryParameter('commune', { type: 'string' }, 'Municipality (commune) of the site (services have none)'),
   queryParameter('kind', KIND_PARAMETER, 'Project kind or service theme'),
   queryParameter('since', { type: 'string' }, 'Updated after this date or date-time (ISO 8601)'),
   queryParameter('foundedFrom', { type: 'integer' }, 'Founded in or after this year'),

@@ -147,7 +147,8 @@ export const ADMIN_ROLES: AdminRole[] = [
   {
     code: 'project-coordinator',
     name: 'Coordination de projets',
-    description: 'Crée des projets et des services et modifie ceux qu’il ou elle a créés ; ne publie pas, ne supprime pas.',
+    description:
+      'Crée des projets et des services et modifie ceux qu’il ou elle a créés ; ne publie pas, ne supprime pas.',
     content: [
       { verbs: ['read'], subjects: [...CONTENT_UIDS, ...VOCABULARY_UIDS], locales: null },
       {
@@ -164,7 +165,8 @@ export const ADMIN_ROLES: AdminRole[] = [
   {
     code: 'translator',
     name: 'Traduction',
-    description: 'Lit tout ; traduit en allemand, luxembourgeois et anglais, jamais le français ; ne publie pas, ne supprime pas.',
+    description:
+      'Lit tout ; traduit en allemand, luxembourgeois et anglais, jamais le français ; ne publie pas, ne supprime pas.',
     content: [
       { verbs: ['read'], subjects: [...CONTENT_UIDS, ...VOCABULARY_UIDS], locales: null },
       // Adding a missing translation is a `create` of that locale in Strapi 5's Content Manager.

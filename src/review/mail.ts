@@ -116,7 +116,7 @@ export function reviewMail(
       ? 'Une entrée attend votre relecture :'
       : `${count} entrées attendent votre relecture :`
     : 'La relecture de vos entrées a avancé :';
-  const text = `${hello}\n\n${intro}\n\n${lines.join('\n\n')}\n\nCe message est envoyé par l'espace d'édition d'Inter-Actions ; au plus un toutes les dix minutes.\n`;
+  const text = `${hello}\n\n${intro}\n\n${lines.join('\n\n')}\n\nCe message est envoyé par l’espace d’édition d’Inter-Actions\u00a0; au plus un toutes les dix minutes.\n`;
   return { to: recipient.email, subject, text };
 }
 

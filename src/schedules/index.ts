@@ -240,7 +240,7 @@ async function mailStopped(
     .send({
       to: user.email,
       subject: `Planification annulée : ${title ?? schedule.documentId}`,
-      text: `${user.firstname ? `Bonjour ${user.firstname},` : 'Bonjour,'}\n\nL’action planifiée pour le ${frenchTime(schedule.at)} n’a pas été faite : ${what}.\nRaison : ${reason}.\n\n${editLink(strapi, schedule.uid, schedule.documentId, locale)}\n\nCe message est envoyé par l'espace d'édition d'Inter-Actions.\n`,
+      text: `${user.firstname ? `Bonjour ${user.firstname},` : 'Bonjour,'}\n\nL’action planifiée pour le ${frenchTime(schedule.at)} n’a pas été faite : ${what}.\nRaison : ${reason}.\n\n${editLink(strapi, schedule.uid, schedule.documentId, locale)}\n\nCe message est envoyé par l’espace d’édition d’Inter-Actions.\n`,
     });
 }
 

@@ -14,8 +14,8 @@ export const PROJECT_KINDS: Labels = {
     lb: 'Gemeinwiesenaarbecht',
     en: 'Community work',
   },
-  'youth-house': { fr: 'Maison des jeunes', de: 'Jugendhaus', lb: 'Jugendhaus', en: 'Youth house' },
-  'day-care': { fr: 'Foyer de jour', de: 'Tagesstätte', lb: 'Dagesfoyer', en: 'Day-care centre' },
+  'youth-house': { fr: 'Maison des jeunes', de: 'Jugendhaus', lb: 'Jugendhaus', en: 'Youth centre' },
+  'day-care': { fr: 'Foyer de jour', de: 'Kindertagesstätte', lb: 'Dagesfoyer', en: 'Day-care centre' },
   'maison-relais': {
     fr: 'Maison relais',
     de: 'Maison Relais',
@@ -26,7 +26,7 @@ export const PROJECT_KINDS: Labels = {
   'street-work': {
     fr: 'Travail de rue',
     de: 'Straßensozialarbeit',
-    lb: 'Stroossenaarbecht',
+    lb: 'Streetwork',
     en: 'Street work',
   },
   'street-sport': { fr: 'Sport de rue', de: 'Straßensport', lb: 'Stroossesport', en: 'Street sport' },

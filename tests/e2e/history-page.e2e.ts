@@ -91,7 +91,7 @@ describe('the history page at /', () => {
     await page.getByRole('heading', { level: 1, name: 'Geschichte' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('de');
     await page.getByText(projects[0].title.de, { exact: true }).first().waitFor();
-    expect(await page.getByRole('heading', { name: 'Projekte in den Stadtvierteln' }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Stadtteilprojekte' }).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Deutsch' }).getAttribute('aria-pressed')).toBe('true');
     await screenshot(page, '12-history-page-de');
 

@@ -21,7 +21,7 @@ export function WebhookSecret() {
 
   const rotate = async () => {
     const sure = window.confirm(
-      "Créer un nouveau secret de signature ? L'ancien reste valable 24 heures, puis seul le nouveau signe les envois.",
+      'Créer un nouveau secret de signature ? L’ancien reste valable 24 heures, puis seul le nouveau signe les envois.',
     );
     if (!sure) return;
     setBusy(true);
@@ -29,7 +29,7 @@ export function WebhookSecret() {
       const { data } = await post<{ data: { secret: string } }>(`/webhook-subscriptions/${id}/secret`);
       setSecret(data.data.secret);
     } catch {
-      toggleNotification({ type: 'danger', message: "Le secret n'a pas pu être renouvelé." });
+      toggleNotification({ type: 'danger', message: 'Le secret n’a pas pu être renouvelé.' });
     } finally {
       setBusy(false);
     }

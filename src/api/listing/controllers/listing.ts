@@ -150,7 +150,7 @@ async function csvBody(strapi: Core.Strapi, query: CsvQuery, total: number): Pro
 const SHEET_NAMES: Record<string, [string, string]> = {
   fr: ['Projets et services', 'Colonnes'],
   de: ['Projekte und Dienste', 'Spalten'],
-  lb: ['Projeten an Déngschter', 'Kolonnen'],
+  lb: ['Projeten a Servicer', 'Kolonnen'],
   en: ['Projects and services', 'Columns'],
 };
 const COLUMN_HEADERS: Record<string, [string, string, string]> = {

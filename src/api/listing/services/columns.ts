@@ -32,15 +32,15 @@ export const COLUMNS = {
     z.enum(['project', 'service']),
     {
       en: 'project (a neighbourhood project at a site) or service (a national social service)',
-      fr: 'project (projet de quartier sur un site) ou service (service social national)',
+      fr: 'project (projet de quartier dans un lieu) ou service (projet social d’envergure nationale)',
       de: 'project (Stadtteilprojekt an einem Standort) oder service (landesweiter Sozialdienst)',
-      lb: 'project (Quartiersprojet op engem Site) oder service (nationale Sozialdéngscht)',
+      lb: 'project (Quartiersprojet op engem Site) oder service (soziale Service op nationalem Plang)',
     },
     {
       en: 'Project or service',
       fr: 'Projet ou service',
       de: 'Projekt oder Dienst',
-      lb: 'Projet oder Déngscht',
+      lb: 'Projet oder Service',
     },
   ),
   documentId: column(
@@ -79,7 +79,7 @@ export const COLUMNS = {
       en: 'Name of the project or service, in the language of the row',
       fr: 'Nom du projet ou du service, dans la langue de la ligne',
       de: 'Name des Projekts oder Dienstes, in der Sprache der Zeile',
-      lb: 'Numm vum Projet oder vum Déngscht, an der Sprooch vun der Zeil',
+      lb: 'Numm vum Projet oder vum Service, an der Sprooch vun der Zeil',
     },
     {
       en: 'Name',
@@ -94,7 +94,7 @@ export const COLUMNS = {
       en: 'Language of the row (fr when the entry has no translation in the requested language)',
       fr: 'Langue de la ligne (fr quand l’entrée n’est pas traduite dans la langue demandée)',
       de: 'Sprache der Zeile (fr, wenn der Eintrag nicht in die gewünschte Sprache übersetzt ist)',
-      lb: 'Sprooch vun der Zeil (fr, wann den Agrag net an déi gefroten Sprooch iwwersat ass)',
+      lb: 'Sprooch vun der Zeil (fr, wann den Agrag net an déi gefrot Sprooch iwwersat ass)',
     },
     {
       en: 'Language',
@@ -109,7 +109,7 @@ export const COLUMNS = {
       en: 'Kind of project or theme of service (stable key)',
       fr: 'Type de projet ou thème du service (clé stable)',
       de: 'Projektart oder Thema des Dienstes (fester Schlüssel)',
-      lb: 'Zort vu Projet oder Theema vum Déngscht (stabille Schlëssel)',
+      lb: 'Zort vu Projet oder Theema vum Service (stabille Schlëssel)',
     },
     {
       en: 'Kind (key)',
@@ -139,7 +139,7 @@ export const COLUMNS = {
       en: 'Year the project or service began',
       fr: 'Année de création du projet ou du service',
       de: 'Gründungsjahr des Projekts oder Dienstes',
-      lb: 'Joer, an deem de Projet oder den Déngscht ugefaang huet',
+      lb: 'Joer, an deem de Projet oder de Service ugefaang huet',
     },
     {
       en: 'Year founded',
@@ -152,13 +152,13 @@ export const COLUMNS = {
     z.string(),
     {
       en: 'Name of the site of the project (empty for services)',
-      fr: 'Nom du site du projet (vide pour les services)',
+      fr: 'Nom du lieu du projet (vide pour les services)',
       de: 'Name des Standorts des Projekts (leer bei Diensten)',
-      lb: 'Numm vum Site vum Projet (eidel bei Déngschter)',
+      lb: 'Numm vum Site vum Projet (eidel bei Servicer)',
     },
     {
       en: 'Site',
-      fr: 'Site',
+      fr: 'Lieu',
       de: 'Standort',
       lb: 'Site',
     },
@@ -166,10 +166,10 @@ export const COLUMNS = {
   commune: column(
     z.string(),
     {
-      en: 'Commune of the site (empty for services)',
-      fr: 'Commune du site (vide pour les services)',
+      en: 'Municipality (commune) of the site (empty for services)',
+      fr: 'Commune du lieu (vide pour les services)',
       de: 'Gemeinde des Standorts (leer bei Diensten)',
-      lb: 'Gemeng vum Site (eidel bei Déngschter)',
+      lb: 'Gemeng vum Site (eidel bei Servicer)',
     },
     {
       en: 'Municipality',
@@ -213,8 +213,8 @@ export const COLUMNS = {
     {
       en: 'Year the project or service ended (empty while it runs)',
       fr: 'Année de fin du projet ou du service (vide tant qu’il est actif)',
-      de: 'Jahr, in dem das Projekt oder der Dienst endete (leer, solange er läuft)',
-      lb: 'Joer, an deem de Projet oder den Déngscht opgehalen huet (eidel, soulaang en nach leeft)',
+      de: 'Jahr, in dem das Projekt oder der Dienst endete (leer, solange es noch nicht beendet ist)',
+      lb: 'Joer, an deem de Projet oder de Service opgehalen huet (eidel, soulaang en nach leeft)',
     },
     {
       en: 'Year ended',
@@ -227,13 +227,13 @@ export const COLUMNS = {
     z.string(),
     {
       en: 'Slug of the site (empty for services)',
-      fr: 'Slug du site (vide pour les services)',
+      fr: 'Slug du lieu (vide pour les services)',
       de: 'Slug des Standorts (leer bei Diensten)',
-      lb: 'Slug vum Site (eidel bei Déngschter)',
+      lb: 'Slug vum Site (eidel bei Servicer)',
     },
     {
       en: 'Site (short name)',
-      fr: 'Site (nom court)',
+      fr: 'Lieu (nom court)',
       de: 'Standort (Kurzname)',
       lb: 'Site (Kuerznumm)',
     },
