@@ -398,7 +398,13 @@ describe('settings and media that public answers show', () => {
       .attach('files', PNG, { filename: 'couverture.png', contentType: 'image/png' })
       .expect(201);
     const file = uploaded.body[0] as { id: number };
-    await cmWrite('put', cm('api::project.project', documentId), { cover: file.id });
+    // An image is published with its alternative text in every locale (src/validation/image-alt.ts).
+    await cmWrite('put', cm('api::project.project', documentId), { cover: file.id, coverAlt: 'Couverture' });
+    const locales = (await app.strapi.db
+      .query('api::project.project')
+      .findMany({ select: ['locale'], where: { documentId, publishedAt: null } })) as { locale: string }[];
+    for (const { locale } of locales.filter((row) => row.locale !== 'fr'))
+      await cmWrite('put', cm('api::project.project', documentId), { coverAlt: 'Cover' }, { locale });
     await cmWrite('post', `${cm('api::project.project', documentId)}/actions/publish`, {});
 
     const held = await warm([path]);

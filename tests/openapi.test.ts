@@ -210,6 +210,7 @@ describe('every documented GET path answers its documented shape', () => {
       description: null,
       partner: null,
       inferred: null,
+      coverAlt: null,
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-01T00:00:00.000Z',
       publishedAt: '2026-01-01T00:00:00.000Z',

@@ -83,8 +83,8 @@ const cmPath = (uid: string, documentId: string) =>
     ? `/content-manager/single-types/${uid}`
     : `/content-manager/collection-types/${uid}/${documentId}`;
 
-/** A document of `uid` with a version in every locale. */
-async function translatedDocument(uid: string): Promise<Data> {
+/** A document of `uid` with a version in every locale (the first, or the one after `skip` others). */
+async function translatedDocument(uid: string, skip = 0): Promise<Data> {
   const rows = (await app.strapi
     .documents(uid as never)
     .findMany({ locale: 'fr' } as never)) as unknown as Data[];
@@ -93,7 +93,8 @@ async function translatedDocument(uid: string): Promise<Data> {
       select: ['locale'],
       where: { documentId: row.documentId },
     } as never)) as Data[];
-    if (OTHERS.every((locale) => locales.some((candidate) => candidate.locale === locale))) return row;
+    if (OTHERS.every((locale) => locales.some((candidate) => candidate.locale === locale)) && skip-- === 0)
+      return row;
   }
   throw new Error(`no ${uid} in every locale`);
 }
@@ -463,7 +464,8 @@ describe('XLIFF 2.0 round trip', () => {
   let german: Data;
 
   beforeAll(async () => {
-    const doc = await translatedDocument(uid);
+    // Not the document the tests above changed field by field: one of its own.
+    const doc = await translatedDocument(uid, 1);
     documentId = String(doc.documentId);
     original = `${uid}/${documentId}`;
     await stateOf(uid, documentId, 'de'); // first seen: current
@@ -782,6 +784,59 @@ describe('images described in every language', () => {
       .attach('files', JPEG, { filename: 'maison-des-jeunes.jpg', contentType: 'image/jpeg' });
     expect(uploaded.status).toBe(201);
     fileId = uploaded.body[0].id;
+    // The image, described, in every published locale: each case below takes one locale's text away.
+    await app.strapi
+      .documents(uid as never)
+      .update({ documentId, locale: 'fr', data: { cover: fileId } } as never);
+    for (const locale of ['fr', 'de', 'lb', 'en'])
+      await app.strapi.documents(uid as never).update({
+        documentId,
+        locale,
+        data: { coverAlt: `Façade de la maison des jeunes (${locale})` },
+      } as never);
+    for (const locale of ['fr', 'de', 'lb', 'en'])
+      await app.strapi.documents(uid as never).publish({ documentId, locale } as never);
+  });
+
+  it('a new image published in one locale is refused while another published locale has no text for it at all (i18n shares the image)', async () => {
+    const other = await app
+      .http()
+      .post('/upload')
+      .set(communication.headers)
+      .attach('files', JPEG, { filename: 'jardin.jpg', contentType: 'image/jpeg' });
+    expect(other.status).toBe(201);
+    // The German text taken away and published so: the published German version has no text.
+    await app.strapi
+      .documents(uid as never)
+      .update({ documentId, locale: 'de', data: { coverAlt: '' } } as never);
+    await app.strapi
+      .documents(uid as never)
+      .update({ documentId, locale: 'fr', data: { cover: null } } as never);
+    await app.strapi.documents(uid as never).publish({ documentId, locale: 'de' } as never);
+    // A French publish of a new image would put it into the published German version: refused.
+    await app.strapi
+      .documents(uid as never)
+      .update({ documentId, locale: 'fr', data: { cover: other.body[0].id } } as never);
+    const refused = await paths['the panel’s « Publier »']('fr');
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('alternative text in de');
+    // Described in German and published there first: the French publish goes through.
+    await app.strapi
+      .documents(uid as never)
+      .update({ documentId, locale: 'de', data: { coverAlt: 'Fassade des Jugendhauses (de)' } } as never);
+    expect((await paths['the panel’s « Publier »']('de')).status).toBe(200);
+    expect((await paths['the panel’s « Publier »']('fr')).status).toBe(200);
+    await app.strapi
+      .documents(uid as never)
+      .update({ documentId, locale: 'fr', data: { cover: fileId } } as never);
+    for (const locale of ['fr', 'de']) {
+      await app.strapi.documents(uid as never).update({
+        documentId,
+        locale,
+        data: { coverAlt: `Façade de la maison des jeunes (${locale})` },
+      } as never);
+      await app.strapi.documents(uid as never).publish({ documentId, locale } as never);
+    }
   });
 
   type Path = (

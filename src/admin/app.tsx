@@ -16,7 +16,7 @@ import { SchedulePanel } from './extensions/schedule-panel';
 import { StageFilter } from './extensions/stage-filter';
 import { TranslationPanel } from './extensions/translation-panel';
 import { IntegerInput } from './extensions/year-input';
-import { localeNames } from './extensions/locale-names';
+import { localeNames, localizeDefaultMarker } from './extensions/locale-names';
 import { addWorkflowColumns } from './extensions/workflow-columns';
 import {
   DELIVERY_OUTCOMES,
@@ -127,6 +127,7 @@ const MISSING: Record<Language, Record<string, string>> = {
     'content-manager.plugin.name': 'Gestion du contenu',
     'content-manager.containers.list.table-headers.status': 'Statut',
     'i18n.list-view.table.header.label': 'Disponible en',
+    'i18n.CMListView.popover.display-locales.more': '{locales} + {count} autres',
     'search.placeholder': 'Rechercher',
     'components.Blocks.blocks.bulletList': 'Liste à puces',
     'components.Blocks.blocks.numberList': 'Liste numérotée',
@@ -135,6 +136,7 @@ const MISSING: Record<Language, Record<string, string>> = {
     'content-manager.plugin.name': 'Inhalts-Manager',
     'content-manager.containers.list.table-headers.status': 'Status',
     'i18n.list-view.table.header.label': 'Verfügbar in',
+    'i18n.CMListView.popover.display-locales.more': '{locales} + {count} weitere',
     'search.placeholder': 'Suchen',
     'components.Blocks.blocks.bulletList': 'Aufzählung',
     'components.Blocks.blocks.numberList': 'Nummerierte Liste',
@@ -247,6 +249,8 @@ export default {
     browserDefaults();
     brandTitles();
     hideNewsletterOptIn();
+    // « Français (par défaut) » in the list's « Disponible en » column, not "(default)".
+    localizeDefaultMarker();
     // « Journal d'audit » in Settings > Global (src/audit): shown to who may read admin users, read
     // by super administrators only (the server answers 403 to anyone else).
     app.addSettingsLink('global', {

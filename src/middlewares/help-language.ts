@@ -39,7 +39,12 @@ export default (_config: unknown, _context: { strapi: Core.Strapi }) =>
   async function helpLanguage(ctx: Context, next: Next) {
     const match = CONFIGURATION.exec(ctx.path);
     if (!match) return next();
-    const uid = decodeURIComponent(match[2]);
+    let uid: string;
+    try {
+      uid = decodeURIComponent(match[2]);
+    } catch {
+      return next(); // not a uid: the route answers it
+    }
     if (ctx.method === 'PUT') {
       const body = ctx.request.body as Configuration | undefined;
       if (body && typeof body === 'object') rewrite(body, uid, 'fr');

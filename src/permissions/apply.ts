@@ -113,8 +113,13 @@ export async function applyAdminRoles(strapi: Core.Strapi): Promise<void> {
       role = await roles.create({ name: spec.name, code: spec.code, description: spec.description });
       strapi.log.info(`[permissions] created admin role ${spec.name}`);
     } else if (role.name !== spec.name || role.description !== spec.description) {
-      // Names and descriptions are the panel's (in French): a role made earlier takes today's.
-      role = await roles.update({ id: role.id }, { name: spec.name, description: spec.description });
+      // Names and descriptions are the panel's (in French): a role made earlier takes today's,
+      // unless a role made by hand already has that name (the old one is kept, and said).
+      try {
+        role = await roles.update({ id: role.id }, { name: spec.name, description: spec.description });
+      } catch (error) {
+        strapi.log.warn(`[permissions] admin role ${spec.code} keeps its name: ${(error as Error).message}`);
+      }
     }
     tableRoles.add(role.id);
     const existing: AdminPermission[] = await permissionService.findMany({

@@ -11,6 +11,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { DEFAULT_LOCALE } from '../bootstrap/locales';
+import { baselineOf, keepOtherBaselines, translationStates, TRANSLATION_UIDS } from '../translations';
 import { hasDrafts } from '../utils/content-manager';
 
 export interface ContentFix {
@@ -52,11 +53,17 @@ export async function applyContentFixes(
     else if (!same(row[fix.field], fix.from)) outcome = 'changed by staff';
     else if (!apply) outcome = 'would apply';
     else {
+      const key = { uid: fix.uid, documentId: String(row.documentId), locale };
+      // A fix of a translation is not its translator's review: its translation status stays.
+      const translation = locale !== DEFAULT_LOCALE && TRANSLATION_UIDS.includes(fix.uid);
+      if (translation) await translationStates(strapi, fix.uid, locale, [key.documentId]);
+      const previous = translation ? await baselineOf(strapi, key) : null;
       await strapi.documents(fix.uid as never).update({
-        documentId: String(row.documentId),
+        documentId: key.documentId,
         locale,
         data: { [fix.field]: fix.to },
       } as never);
+      if (translation) await keepOtherBaselines(strapi, key, previous, []);
       outcome = 'applied';
     }
     report.push({ fix, outcome });

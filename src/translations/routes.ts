@@ -39,6 +39,7 @@ import {
   textAt,
   valuesWith,
   XLIFF_MAX_BYTES,
+  XLIFF_MAX_FILES,
   XLIFF_MEDIA_TYPE,
   type ExportEntry,
   type Leaf,
@@ -160,10 +161,14 @@ async function exportXliff(strapi: Core.Strapi, ctx: Context) {
     const ids = mine.map((state) => state.documentId);
     const french = await draftTexts(strapi, uid, DEFAULT_LOCALE, ids);
     const translated = await draftTexts(strapi, uid, locale, ids);
+    const checker = entryChecker(strapi, ctx, uid);
     for (const state of mine) {
       const source = french.get(state.documentId);
       if (!source) continue;
-      const target = translated.get(state.documentId) ?? null;
+      // The translation's text only for who may read that locale (the French was judged above).
+      const target = checker.can.read({ ...state, locale } as Row)
+        ? (translated.get(state.documentId) ?? null)
+        : null;
       const units = leavesOf(strapi, uid, source)
         .map((leaf) => ({
           leaf,
@@ -217,8 +222,13 @@ async function uploadedText(ctx: Context): Promise<string> {
       param: 'file',
     });
   const bytes = await readFile(file[0].filepath);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (text.includes('\uFFFD') || text.includes('\u0000'))
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = '\u0000';
+  }
+  if (text.includes('\u0000'))
     throw new errors.ValidationError('The file is not UTF-8 text', { source: 'body', param: 'file' });
   return text;
 }
@@ -231,7 +241,14 @@ async function importXliff(strapi: Core.Strapi, ctx: Context) {
       { source: 'body', param: 'file' },
     );
   const locale = parsed.trgLang;
+  const units = parsed.files.reduce((total, file) => total + file.units.length, 0);
+  if (parsed.files.length > XLIFF_MAX_FILES || units > XLIFF_MAX_FILES * 50)
+    throw new errors.ValidationError(
+      `Invalid XLIFF: at most ${XLIFF_MAX_FILES} entries and ${XLIFF_MAX_FILES * 50} texts per file`,
+      { source: 'body', param: 'file' },
+    );
   const state = ctx.state as { user?: unknown };
+  const originals = new Set<string>();
   const updated: ReportItem[] = [];
   const skipped: ReportItem[] = [];
   const refused: ReportItem[] = [];
@@ -240,6 +257,11 @@ async function importXliff(strapi: Core.Strapi, ctx: Context) {
     const uid = file.original.slice(0, slash);
     const documentId = file.original.slice(slash + 1);
     const entry = { uid: uid || null, documentId: documentId || null };
+    if (originals.has(file.original)) {
+      refused.push({ ...entry, code: 'duplicate', reason: 'This entry is in the file twice' });
+      continue;
+    }
+    originals.add(file.original);
     const source =
       xliffUids(strapi).includes(uid) && isDocumentId(documentId)
         ? (await draftTexts(strapi, uid, DEFAULT_LOCALE, [documentId])).get(documentId)
@@ -250,7 +272,9 @@ async function importXliff(strapi: Core.Strapi, ctx: Context) {
     }
     const checker = entryChecker(strapi, ctx, uid);
     const current = await draftRow(strapi, uid, documentId, locale);
-    if (current ? checker.cannot.update(current) : checker.cannot.create({ documentId, locale })) {
+    // A new locale is judged as the panel judges it: with the entry's creator (« is creator »).
+    const french = current ? null : await draftRow(strapi, uid, documentId, DEFAULT_LOCALE);
+    if (current ? checker.cannot.update(current) : checker.cannot.create({ ...french, documentId, locale })) {
       refused.push({ ...entry, code: 'forbidden', reason: `You may not change this entry in ${locale}` });
       continue;
     }
@@ -260,6 +284,8 @@ async function importXliff(strapi: Core.Strapi, ctx: Context) {
     const leaves = new Map(leavesOf(strapi, uid, source).map((leaf) => [leaf.id, leaf]));
     const updates: { leaf: Leaf; text: string }[] = [];
     const seen = new Set<string>();
+    /** The texts this locale holds as the file has them once written: unchanged or updated. */
+    const done = new Set<string>();
     for (const unit of file.units) {
       const item = { ...entry, unit: unit.id };
       const leaf = leaves.get(unit.id);
@@ -280,9 +306,10 @@ async function importXliff(strapi: Core.Strapi, ctx: Context) {
         );
       else if (unit.target === undefined || unit.target.trim() === '')
         skipped.push({ ...item, code: 'no-translation', reason: 'No translation in the file' });
-      else if (currentValues && unit.target === textAt(currentValues, leaf.path))
+      else if (currentValues && unit.target === textAt(currentValues, leaf.path)) {
         skipped.push({ ...item, code: 'unchanged', reason: 'Already the text of this locale' });
-      else {
+        done.add(leaf.id);
+      } else {
         const problem = targetProblem(leaf, unit.source, unit.target);
         if (problem) refuse('invalid-text', problem);
         else updates.push({ leaf, text: unit.target });
@@ -313,14 +340,18 @@ async function importXliff(strapi: Core.Strapi, ctx: Context) {
         locale,
         data: setCreatorFields({ user: state.user as never, isEdition: Boolean(current) })(permitted),
       } as never);
-      // Renewed: the fields translated now, and those without French text (nothing to translate).
-      const withText = new Set(
-        [...leaves.values()].filter((leaf) => textAt(source, leaf.path)).map((leaf) => String(leaf.path[0])),
+      // Renewed: a field whose every French text is now translated as the file has it (all the
+      // texts of a component, not one), and those without French text (nothing to translate).
+      for (const { leaf } of allowed) done.add(leaf.id);
+      const withText = [...leaves.values()].filter((leaf) => textAt(source, leaf.path));
+      await keepOtherBaselines(
+        strapi,
+        { uid, documentId, locale },
+        previous,
+        translatedFields(strapi, uid).filter((field) =>
+          withText.filter((leaf) => leaf.path[0] === field).every((leaf) => done.has(leaf.id)),
+        ),
       );
-      await keepOtherBaselines(strapi, { uid, documentId, locale }, previous, [
-        ...allowed.map(({ leaf }) => String(leaf.path[0])),
-        ...translatedFields(strapi, uid).filter((field) => !withText.has(field)),
-      ]);
       updated.push({ ...entry, fields: allowed.map(({ leaf }) => leaf.id) });
     } catch (error) {
       if (!(error instanceof errors.ApplicationError)) throw error;

@@ -27,6 +27,8 @@ export const XLIFF_NAMESPACE = 'urn:oasis:names:tc:xliff:document:2.0';
 export const XLIFF_MEDIA_TYPE = 'application/xliff+xml';
 /** The largest file an import reads (the whole translation of the site is about a tenth of it). */
 export const XLIFF_MAX_BYTES = 5 * 1024 * 1024;
+/** The most entries an import reads (the site has under a hundred; a file of thousands is an attack). */
+export const XLIFF_MAX_FILES = 2000;
 
 type Row = Record<string, unknown>;
 type Attribute = {
@@ -133,7 +135,7 @@ export interface ExportEntry {
 }
 
 const note = (category: string, text: string) =>
-  `        <note category="${category}">${escapeText(text)}</note>`;
+  `        <note category="${category}">${content(text, false)}</note>`;
 
 /** The XLIFF 2.0 document of `entries` from French into `locale`. */
 export function buildXliff(locale: string, entries: ExportEntry[]): string {
@@ -148,7 +150,7 @@ export function buildXliff(locale: string, entries: ExportEntry[]): string {
     if (entry.title)
       lines.push(
         '    <notes>',
-        `      <note category="title">${escapeText(entry.title)}</note>`,
+        `      <note category="title">${content(entry.title, false)}</note>`,
         '    </notes>',
       );
     for (const unit of entry.units) {
@@ -249,7 +251,14 @@ export function parseXliff(xml: string): ParsedXliff {
     ignorePiTags: true,
     commentPropName: false as never,
   });
-  const document = parser.parse(xml) as Node[];
+  let document: Node[];
+  try {
+    document = parser.parse(xml) as Node[];
+  } catch (error) {
+    // What the validator lets through and the parser will not read (nesting past its bound, an
+    // element named like an object prototype's key): the file, not the server, is at fault.
+    throw invalid(`Invalid XLIFF: ${(error as Error).message}`);
+  }
   const roots = document.filter((node) => nameOf(node) !== '#text');
   const root = roots[0];
   if (roots.length !== 1 || nameOf(root) !== 'xliff')
@@ -327,7 +336,8 @@ export function targetProblem(leaf: Leaf, source: string, target: string): strin
   const added = [...tags(target)].filter((tag) => !sourceTags.has(tag));
   if (added.length > 0) return `markup that would break the field: <${added[0]}> is not in the French text`;
   if (leaf.type === 'string' && /[\r\n]/.test(target)) return 'a line break in a one-line field';
-  if (leaf.maxLength !== undefined && [...target].length > leaf.maxLength)
+  // Counted as Strapi counts (UTF-16 code units), so that what passes here passes its validation.
+  if (leaf.maxLength !== undefined && target.length > leaf.maxLength)
     return `longer than the field's ${leaf.maxLength} characters`;
   return null;
 }
@@ -359,7 +369,9 @@ export function valuesWith(
         ? Array.isArray(mine) && Array.isArray(french) && mine.length === french.length
         : mine !== null && mine !== undefined;
       data[field] = structuredClone(
-        sameShape ? mine : emptied(strapi, String(attributes[field].component), french, attributes[field]),
+        sameShape
+          ? mine
+          : emptied(strapi, String(attributes[field].component), french, attributes[field], mine),
       );
     }
     let holder = data[field] as Record<string | number, unknown>;
@@ -369,13 +381,28 @@ export function valuesWith(
   return data;
 }
 
-/** A French component value with its texts emptied (what a new translation starts from). */
-function emptied(strapi: Core.Strapi, component: string, value: unknown, attribute: Attribute): unknown {
+/**
+ * A French component value in the shape a translation takes: its texts are the locale's own where
+ * the locale has an item at that place (`mine`), empty otherwise (what a new translation starts from).
+ */
+function emptied(
+  strapi: Core.Strapi,
+  component: string,
+  value: unknown,
+  attribute: Attribute,
+  mine: unknown,
+): unknown {
   const inner = attributesOf(strapi, component);
-  const one = (item: Row) =>
+  const one = (item: Row, own: Row | null | undefined) =>
     Object.fromEntries(
-      Object.entries(item).map(([key, field]) => [key, LEAF_TYPES.has(inner[key]?.type) ? null : field]),
+      Object.entries(item).map(([key, field]) => [
+        key,
+        LEAF_TYPES.has(inner[key]?.type) ? ((own?.[key] as string | undefined) ?? null) : field,
+      ]),
     );
-  if (attribute.repeatable) return ((value as Row[] | null) ?? []).map(one);
-  return value ? one(value as Row) : {};
+  if (attribute.repeatable)
+    return ((value as Row[] | null) ?? []).map((item, index) =>
+      one(item, Array.isArray(mine) ? (mine[index] as Row | undefined) : undefined),
+    );
+  return value ? one(value as Row, mine as Row | null) : {};
 }

@@ -25,6 +25,12 @@ export function imageAltFields(attributes: Record<string, Attribute>): { image: 
 const hasImage = (value: unknown) =>
   Array.isArray(value) ? value.length > 0 : value !== null && value !== undefined && value !== '';
 const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
+/** The files a media value links, as a comparable key. */
+const idsOf = (value: unknown) =>
+  (Array.isArray(value) ? value : value ? [value] : [])
+    .map((file) => String((file as Row).id ?? file))
+    .sort()
+    .join(',');
 
 const refusal = (problems: { alt: string; image: string; locale: string }[]) => {
   const messages = problems.map(
@@ -75,11 +81,38 @@ export const imageAltRule =
       data?: Row;
     };
     if (context.action === 'publish') {
-      const problems = (await draftsToPublish(strapi, context.uid, params, pairs)).flatMap((row) =>
+      const drafts = await draftsToPublish(strapi, context.uid, params, pairs);
+      const problems = drafts.flatMap((row) =>
         pairs
           .filter(({ image, alt }) => hasImage(row[image]) && isBlank(row[alt]))
           .map((pair) => ({ ...pair, locale: String(row.locale) })),
       );
+      // The image is shared: Strapi's i18n copies it into the published versions of the other
+      // locales when one is published. Refused when one of them has no text for it at all, neither
+      // published nor in its draft (a text in the draft goes live with that locale's next publish;
+      // requiring it published first would lock the locales against each other).
+      if (problems.length === 0 && drafts.length > 0) {
+        const publishing = new Set(drafts.map((row) => String(row.locale)));
+        const versions = (await strapi.db.query(context.uid as never).findMany({
+          select: ['id', 'locale', 'publishedAt', ...pairs.map(({ alt }) => alt)],
+          where: { documentId: params.documentId },
+          populate: Object.fromEntries(pairs.map(({ image }) => [image, { select: ['id'] }])),
+        } as never)) as Row[];
+        for (const row of versions) {
+          if (row.publishedAt === null || publishing.has(String(row.locale))) continue;
+          const draft = versions.find(
+            (version) => version.locale === row.locale && version.publishedAt === null,
+          );
+          for (const pair of pairs)
+            if (
+              hasImage(drafts[0][pair.image]) &&
+              idsOf(row[pair.image]) !== idsOf(drafts[0][pair.image]) &&
+              isBlank(row[pair.alt]) &&
+              isBlank(draft?.[pair.alt])
+            )
+              problems.push({ ...pair, locale: String(row.locale) });
+        }
+      }
       if (problems.length > 0) throw refusal(problems);
     } else if (
       (context.action === 'create' || context.action === 'update') &&
@@ -87,7 +120,7 @@ export const imageAltRule =
     ) {
       // A write that publishes at once: what the version will hold is the data over the draft.
       const data = params.data ?? {};
-      const [draft] =
+      let [draft] =
         context.action === 'update' && params.documentId
           ? await draftsToPublish(
               strapi,
@@ -96,6 +129,16 @@ export const imageAltRule =
               pairs,
             )
           : [];
+      // A new locale of an existing document takes the shared image from the others.
+      if (!draft && context.action === 'update' && params.documentId)
+        [draft] = await draftsToPublish(
+          strapi,
+          context.uid,
+          { documentId: params.documentId, locale: '*' },
+          pairs,
+        );
+      if (draft && params.locale && draft.locale !== params.locale)
+        draft = { ...draft, ...Object.fromEntries(pairs.map(({ alt }) => [alt, null])) };
       const locale = params.locale ?? String(draft?.locale ?? '');
       const problems = pairs
         .filter(({ image, alt }) => {

@@ -190,6 +190,12 @@ describe('communications staff in the admin panel, in French', () => {
     // Kinds by their label, not their key.
     await page.getByRole('gridcell', { name: PROJECT.kindLabel, exact: true }).first().waitFor();
     expect(await page.getByRole('gridcell', { name: PROJECT.kind, exact: true }).count()).toBe(0);
+    // The locales column in French: « Français (par défaut), … + 2 autres », not "(default)" or "more".
+    await page
+      .getByRole('gridcell', { name: /Français \(par défaut\)/ })
+      .first()
+      .waitFor();
+    expect(await page.getByText(/\(default\)| more$/).count()).toBe(0);
     await screenshot(page, '04-project-list');
   });
 

@@ -42,3 +42,30 @@ export const localeNames = () => () => (next: (action: unknown) => unknown) => (
     })),
   });
 };
+
+const DEFAULT_MARKS: Record<string, string> = { fr: '(par défaut)', de: '(Standard)' };
+
+/**
+ * The list's « Disponible en » column writes the default locale as "Français (default)": Strapi's
+ * i18n appends the English word itself, without a message id. Text nodes holding it are given the
+ * panel's word as they appear (« Français (par défaut) »); in English the text stays.
+ */
+export function localizeDefaultMarker(): void {
+  const fix = (node: Node) => {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const mark = DEFAULT_MARKS[panelLanguage()];
+      if (mark && node.nodeValue?.includes('(default)'))
+        node.nodeValue = node.nodeValue.replaceAll('(default)', mark);
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) fix(text);
+  };
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === 'characterData') fix(record.target);
+      record.addedNodes.forEach(fix);
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+}

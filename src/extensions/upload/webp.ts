@@ -8,7 +8,7 @@
  * Strapi deletes them with the file (it deletes every format a file lists, and on a replace those
  * the new image lacks).
  *
- * A lifecycle of the upload's file model (a public extension point): whichever way the file came
+ * A lifecycle of the upload's file model (a public extension point), before its row is written: whichever way the file came
  * in (the media library, the content API, upload from URL). GIF, WebP and AVIF are left as they
  * are (animated, or already smaller). Local provider only (the one this project configures): the
  * bytes are read where it wrote them.
@@ -44,8 +44,12 @@ const hasWebp = (file: FileRow) => Object.keys(file.formats ?? {}).some((key) =>
 
 /** The WebP copy of one stored image (the original or one of its formats), uploaded beside it. */
 async function webpOf(strapi: Core.Strapi, source: Format, key: string): Promise<Format> {
-  const local = path.join(strapi.dirs.static.public, decodeURIComponent(source.url.replace(/^\//, '')));
+  const uploads = path.resolve(strapi.dirs.static.public, 'uploads');
+  const local = path.resolve(strapi.dirs.static.public, decodeURIComponent(source.url.replace(/^\//, '')));
+  if (!local.startsWith(uploads + path.sep)) throw new Error(`not in the uploads folder: ${source.url}`);
   const { data, info } = await sharp(await readFile(local))
+    // Upright as the original shows (a phone photo's orientation is in its metadata).
+    .rotate()
     .webp({ quality: 80 })
     .toBuffer({ resolveWithObject: true });
   const entry: Format & { buffer: Buffer } = {
@@ -66,25 +70,39 @@ async function webpOf(strapi: Core.Strapi, source: Format, key: string): Promise
   return stored;
 }
 
-/** Adds the WebP formats of `file` when it is a JPEG or PNG without them. */
-export async function addWebpFormats(strapi: Core.Strapi, file: FileRow | undefined): Promise<void> {
-  if (!file || !CONVERTED.has(file.mime) || hasWebp(file)) return;
-  if ((file.provider ?? 'local') !== 'local' || !file.url?.startsWith('/')) return;
+/**
+ * Adds the WebP formats to `file` (the row about to be written) when it is a JPEG or PNG without
+ * them: before the row is written, so that storing a file is one write (a file row's update reads
+ * as a change of its metadata, which empties the response cache of the entries showing it).
+ */
+export async function addWebpFormats(strapi: Core.Strapi, file: Partial<FileRow> | undefined): Promise<void> {
+  if (!file?.mime || !CONVERTED.has(file.mime) || !file.url || !file.hash || hasWebp(file as FileRow)) return;
+  if ((file.provider ?? 'local') !== 'local' || !file.url.startsWith('/')) return;
   const formats: Record<string, Format> = { ...(file.formats ?? {}) };
-  formats[WEBP_PREFIX] = await webpOf(strapi, file, WEBP_PREFIX);
-  for (const [name, format] of Object.entries(file.formats ?? {}))
-    formats[`${WEBP_PREFIX}_${name}`] = await webpOf(strapi, format, `${WEBP_PREFIX}_${name}`);
-  await strapi.db.query(FILE_UID).update({ where: { id: file.id }, data: { formats } });
+  const made: Format[] = [];
+  try {
+    made.push((formats[WEBP_PREFIX] = await webpOf(strapi, file as Format, WEBP_PREFIX)));
+    for (const [name, format] of Object.entries(file.formats ?? {}))
+      made.push((formats[`${WEBP_PREFIX}_${name}`] = await webpOf(strapi, format, `${WEBP_PREFIX}_${name}`)));
+    file.formats = formats;
+  } catch (error) {
+    // None half made: the copies already written go, so nothing is left that no file lists.
+    await Promise.allSettled(made.map((format) => strapi.plugin('upload').provider.delete(format)));
+    throw error;
+  }
 }
 
 export function registerWebpFormats(strapi: Core.Strapi): void {
-  const add = async (event: { result?: unknown }) => {
+  const add = async (event: { params?: { data?: unknown } }) => {
+    const data = event.params?.data as Partial<FileRow> | undefined;
+    // A new file, or a file replaced (a new URL); an edit of its name or text has none.
+    if (!data?.url) return;
     try {
-      await addWebpFormats(strapi, event.result as FileRow | undefined);
+      await addWebpFormats(strapi, data);
     } catch (error) {
       // The file itself is stored: without its WebP copies, front-ends use its own formats.
-      strapi.log.warn(`WebP formats not made for file ${(event.result as FileRow)?.id}: ${String(error)}`);
+      strapi.log.warn(`WebP formats not made for ${data.url}: ${String(error)}`);
     }
   };
-  strapi.db.lifecycles.subscribe({ models: [FILE_UID], afterCreate: add, afterUpdate: add });
+  strapi.db.lifecycles.subscribe({ models: [FILE_UID], beforeCreate: add, beforeUpdate: add });
 }
