@@ -202,16 +202,19 @@ function browserDefaults(): void {
 
 /**
  * The registration pages (first administrator, invited staff) without Strapi's newsletter opt-in:
- * Strapi 5.54 has no setting for it, so its field is hidden where it appears (the grid item that
- * holds the checkbox named `news`, beside the password fields). Nothing is sent either way.
+ * Strapi 5.54 has no setting for it, so its field is hidden where it appears: on those pages, the
+ * grid item holding the form's only checkbox, beside the password fields. Nothing is sent either way.
  */
 function hideNewsletterOptIn(): void {
   const hide = () => {
-    for (const checkbox of document.querySelectorAll<HTMLElement>('[name="news"]')) {
+    if (!/\/auth\/register/.test(window.location.pathname)) return;
+    for (const checkbox of document.querySelectorAll<HTMLElement>(
+      '[role="checkbox"], input[type="checkbox"]',
+    )) {
       let item: HTMLElement | null = checkbox;
       while (item?.parentElement && !item.parentElement.querySelector('[name="confirmPassword"]'))
         item = item.parentElement;
-      if (item && item.style.display !== 'none') item.style.display = 'none';
+      if (item?.parentElement && item.style.display !== 'none') item.style.display = 'none';
     }
   };
   new MutationObserver(hide).observe(document.documentElement, { childList: true, subtree: true });

@@ -184,7 +184,7 @@ export default function ToTranslatePage() {
           />
         </Flex>
         {message && (
-          <Box padding={4} marginBottom={4} background="neutral0" hasRadius role="status">
+          <Box padding={4} marginBottom={4} background="neutral0" hasRadius role="status" data-xliff-report>
             <Typography>{message.text}</Typography>
             {message.refused.map((item, index) => (
               <Typography key={index} tag="p" variant="pi" textColor="danger600">
