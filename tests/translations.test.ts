@@ -236,25 +236,32 @@ function stripIds(value: unknown): unknown {
   return value;
 }
 
+/** A new French project (a youth centre at the first site), made in the panel by Communication. */
+async function newFrenchProject(fields: Data) {
+  const site = (
+    (await app.strapi
+      .documents('api::site.site')
+      .findMany({ locale: 'fr', limit: 1 } as never)) as unknown as Data[]
+  )[0];
+  return app
+    .http()
+    .post('/content-manager/collection-types/api::project.project')
+    .query({ locale: 'fr' })
+    .set(communication.headers)
+    .send({
+      kind: 'youth-house',
+      ...fields,
+      site: { connect: [{ documentId: site.documentId, locale: 'fr' }] },
+    });
+}
+
 describe('missing, restores, lists and rights', () => {
   it('a new French entry is missing in every other locale, listed oldest French change first', async () => {
-    const site = (
-      (await app.strapi
-        .documents('api::site.site')
-        .findMany({ locale: 'fr', limit: 1 } as never)) as unknown as Data[]
-    )[0];
-    const created = await app
-      .http()
-      .post('/content-manager/collection-types/api::project.project')
-      .query({ locale: 'fr' })
-      .set(communication.headers)
-      .send({
-        title: 'Projet à traduire',
-        slug: 'projet-a-traduire',
-        kind: 'youth-house',
-        foundedYear: 2024,
-        site: { connect: [{ documentId: site.documentId, locale: 'fr' }] },
-      });
+    const created = await newFrenchProject({
+      title: 'Projet à traduire',
+      slug: 'projet-a-traduire',
+      foundedYear: 2024,
+    });
     expect(created.status).toBe(201);
     const documentId = created.body.data.documentId;
     for (const locale of OTHERS) {
@@ -580,24 +587,12 @@ describe('XLIFF 2.0 round trip', () => {
   });
 
   it('a missing translation comes in as a new draft of that locale', async () => {
-    const site = (
-      (await app.strapi
-        .documents('api::site.site')
-        .findMany({ locale: 'fr', limit: 1 } as never)) as unknown as Data[]
-    )[0];
-    const created = await app
-      .http()
-      .post('/content-manager/collection-types/api::project.project')
-      .query({ locale: 'fr' })
-      .set(communication.headers)
-      .send({
-        title: 'Projet pour XLIFF',
-        slug: 'projet-pour-xliff',
-        kind: 'youth-house',
-        foundedYear: 2025,
-        summary: 'Un résumé à traduire.',
-        site: { connect: [{ documentId: site.documentId, locale: 'fr' }] },
-      });
+    const created = await newFrenchProject({
+      title: 'Projet pour XLIFF',
+      slug: 'projet-pour-xliff',
+      foundedYear: 2025,
+      summary: 'Un résumé à traduire.',
+    });
     expect(created.status).toBe(201);
     const id = created.body.data.documentId as string;
     const exported = await exportFile(communication, { locale: 'en', uid, documentId: id });
